@@ -1,0 +1,43 @@
+# The README's commands. Each target is idempotent.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PORT ?= 8000
+INSTALLED := $(VENV)/.installed
+
+.PHONY: run test lint migrate demo superuser clean
+
+$(BIN)/python:
+	$(PYTHON) -c 'import sys; sys.exit("Python 3.12 or newer is needed (found %s)." % sys.version.split()[0]) if sys.version_info < (3, 12) else None'
+	$(PYTHON) -m venv $(VENV)
+
+$(INSTALLED): $(BIN)/python pyproject.toml requirements/constraints.txt
+	$(BIN)/python -m pip install --quiet --upgrade pip==26.3
+	$(BIN)/python -m pip install --quiet -c requirements/constraints.txt -e ".[test]"
+	touch $@
+
+install: $(INSTALLED)
+
+migrate: $(INSTALLED)
+	DEBUG=true $(BIN)/python manage.py migrate --noinput
+
+demo: migrate
+	DEBUG=true $(BIN)/python manage.py load_demo_content
+
+## make run: set up everything and serve the demo on http://127.0.0.1:$(PORT)
+run: demo
+	DEBUG=true $(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
+
+## make test: the whole suite (SQLite by default; DATABASE_URL picks another database)
+test: $(INSTALLED)
+	$(BIN)/python -m pytest
+
+lint: $(INSTALLED)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+superuser: migrate
+	DEBUG=true $(BIN)/python manage.py createsuperuser
+
+clean:
+	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache

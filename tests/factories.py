@@ -1,0 +1,105 @@
+import factory
+
+from vendors.models import (
+    Audience,
+    DataElement,
+    DataElementCategory,
+    DestructionTerm,
+    DistrictProfile,
+    PublicationStatus,
+    SharingRecord,
+    UsageStatement,
+    Vendor,
+)
+
+
+class DistrictProfileFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = DistrictProfile
+        django_get_or_create = ["id"]
+
+    id = DistrictProfile.SINGLETON_ID
+    short_name = "TDS"
+    full_name = "Test District Schools"
+    intro = "We tell parents which companies receive their family's data."
+    contact_email = "privacy@district.example"
+
+
+class AudienceFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Audience
+        django_get_or_create = ["slug"]
+
+    name = "Parents"
+    slug = "parent-data"
+    title = "Parent Data"
+    position = 10
+
+
+class DataElementCategoryFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = DataElementCategory
+        django_get_or_create = ["slug"]
+
+    name = factory.Sequence(lambda n: f"Category {n}")
+    slug = factory.Sequence(lambda n: f"category-{n}")
+
+
+class DataElementFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = DataElement
+
+    name = factory.Sequence(lambda n: f"Element {n}")
+    slug = factory.Sequence(lambda n: f"element-{n}")
+    category = factory.SubFactory(DataElementCategoryFactory)
+    description = "A piece of personal information."
+
+
+class UsageStatementFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = UsageStatement
+
+    title = factory.Sequence(lambda n: f"Usage statement {n}")
+    text = "Used only to run the service for the school."
+
+
+class DestructionTermFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = DestructionTerm
+
+    title = factory.Sequence(lambda n: f"Destruction term {n}")
+    text = "Destroyed within 30 days of the end of the agreement."
+
+
+class VendorFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Vendor
+
+    name = factory.Sequence(lambda n: f"Vendor {n:04d}")
+    slug = factory.Sequence(lambda n: f"vendor-{n:04d}")
+    description = "An app that helps teachers. It does many things."
+    privacy_policy_label = "Privacy policy"
+    privacy_policy_url = factory.LazyAttribute(lambda v: f"https://{v.slug}.example/privacy")
+    terms_label = "Terms"
+    terms_url = factory.LazyAttribute(lambda v: f"https://{v.slug}.example/terms")
+    website_label = "Website"
+    website_url = factory.LazyAttribute(lambda v: f"https://{v.slug}.example/")
+    status = PublicationStatus.PUBLISHED
+
+
+class SharingRecordFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = SharingRecord
+        skip_postgeneration_save = True
+
+    vendor = factory.SubFactory(VendorFactory)
+    audience = factory.SubFactory(AudienceFactory)
+    usage_statement = factory.SubFactory(UsageStatementFactory)
+    destruction_term = factory.SubFactory(DestructionTermFactory)
+    status = PublicationStatus.PUBLISHED
+
+    @factory.post_generation
+    def elements(self, create, extracted, **kwargs):
+        if not create:
+            return
+        self.elements.set(extracted if extracted is not None else [DataElementFactory()])

@@ -1,0 +1,100 @@
+"""The demo content reproduces the district's source page word for word."""
+
+import re
+
+import pytest
+from django.urls import reverse
+
+from tests.seed_page import load_seed, normalize, visible_text
+
+pytestmark = pytest.mark.django_db
+
+INTRO, SECTIONS = load_seed()
+AUDIENCE_SLUGS = {"Parent Data": "parent-data", "Student Data": "student-data"}
+
+
+def entry_html(page_html, slug):
+    """The part of an audience page that belongs to one title."""
+    start = page_html.index(f'id="{slug}"')
+    following = page_html.find('<li class="entry"', start)
+    return page_html[start : following if following != -1 else len(page_html)]
+
+
+@pytest.fixture
+def audience_pages(client, demo_content):
+    return {
+        section: client.get(reverse("vendors:audience", args=[slug])).content.decode()
+        for section, slug in AUDIENCE_SLUGS.items()
+    }
+
+
+def test_the_seed_has_both_sections_with_four_titles_each():
+    assert [len(entries) for entries in SECTIONS.values()] == [4, 4]
+
+
+def test_home_page_shows_the_intro_statement_and_contact(client, demo_content):
+    text = visible_text(client.get(reverse("vendors:home")).content.decode())
+    assert INTRO in text
+    assert "innovation@dadeschools.net" in text
+
+
+@pytest.mark.parametrize("section", SECTIONS)
+def test_audience_page_lists_the_seed_titles_in_the_seed_order(audience_pages, section):
+    text = visible_text(audience_pages[section])
+    names = [entry.name for entry in SECTIONS[section]]
+    positions = [text.index(f"Full entry for {name}") for name in names]
+    assert positions == sorted(positions)
+
+
+@pytest.mark.parametrize("section", SECTIONS)
+def test_every_description_is_reproduced_word_for_word(audience_pages, section):
+    for entry in SECTIONS[section]:
+        text = visible_text(entry_html(audience_pages[section], entry.name.lower()))
+        for paragraph in entry.description:
+            assert paragraph in text, (entry.name, paragraph)
+
+
+@pytest.mark.parametrize("section", SECTIONS)
+def test_every_element_appears_under_its_title_in_the_right_section(audience_pages, section):
+    for entry in SECTIONS[section]:
+        html = entry_html(audience_pages[section], entry.name.lower())
+        details = html[html.index("<details") :]
+        shown = re.findall(r'<a href="/data-elements/[^"]+/">([^<]+)</a>', details)
+        assert shown and sorted(shown) == sorted(entry.elements), entry.name
+        assert entry.elements_intro in visible_text(details)
+
+
+@pytest.mark.parametrize("section", SECTIONS)
+def test_both_statements_are_shown_for_every_title(audience_pages, section):
+    for entry in SECTIONS[section]:
+        text = visible_text(entry_html(audience_pages[section], entry.name.lower()))
+        assert entry.usage in text
+        assert entry.destruction in text
+
+
+@pytest.mark.parametrize("section", SECTIONS)
+def test_every_link_label_and_url_is_reproduced(audience_pages, section):
+    for entry in SECTIONS[section]:
+        html = entry_html(audience_pages[section], entry.name.lower())
+        text = visible_text(html)
+        for label in entry.links.values():
+            assert label in text
+            if label.startswith("http"):
+                assert f'href="{label}"' in html
+            elif label.startswith("www."):
+                assert f'href="https://{label}"' in html
+
+
+def test_a_label_without_an_address_is_text_not_a_dead_link(audience_pages):
+    html = entry_html(audience_pages["Parent Data"], "dashpass")
+    for label in ("Privacy and Data Protection Policy", "Terms of Use", "DashPass Home 2022"):
+        assert label in visible_text(html)
+        assert not re.search(rf"<a [^>]*>\s*{re.escape(label)}", html)
+
+
+def test_permalink_shows_both_audiences_for_a_title(client, demo_content):
+    text = visible_text(
+        client.get(reverse("vendors:vendor_detail", args=["schoology"])).content.decode()
+    )
+    assert "Parent Data" in text and "Student Data" in text
+    assert normalize("A product of PowerSchool") in text
