@@ -1,11 +1,17 @@
 """Reads the district's source page (../shared/seed/) into entries the tests compare against."""
 
+import os
 import re
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from pathlib import Path
 
-SEED_DIR = Path(__file__).resolve().parent.parent.parent / "shared" / "seed"
+# The district's page lives beside the checkout (../shared/seed/), not in it.
+SEED_DIR = Path(
+    os.environ.get(
+        "CLEARINGHOUSE_SEED_DIR", Path(__file__).resolve().parent.parent.parent / "shared" / "seed"
+    )
+)
 LINK_HEADINGS = ("Privacy Policy", "Terms of Service", "Website")
 
 
@@ -63,9 +69,13 @@ def parse_section(lines):
     return entries
 
 
+def seed_available():
+    return any(SEED_DIR.glob("*.txt"))
+
+
 def load_seed():
     """{"Parent Data": [SeedEntry, ...], "Student Data": [...]} plus the intro statement."""
-    (path,) = SEED_DIR.glob("*.txt")
+    (path,) = sorted(SEED_DIR.glob("*.txt"))
     lines = path.read_text(encoding="utf-8").splitlines()
     parent_start = lines.index("Parent Data | Software Title")
     student_start = lines.index("Student Data | Software Title")
