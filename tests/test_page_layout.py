@@ -39,3 +39,23 @@ def test_audience_page_labels_each_titles_tags_with_a_visible_label(client, reco
     html = client.get(reverse("vendors:audience", args=["parent-data"])).content.decode()
     assert '<p class="entry__tags-label" id="clever-data-elements">' in html
     assert '<ul class="entry__tags" aria-labelledby="clever-data-elements">' in html
+
+
+def test_staff_can_mark_a_passage_in_another_language(client, district, parent_audience):
+    SharingRecordFactory(
+        vendor__slug="clever",
+        vendor__description='Hello. <span lang="es">Hola, familias.</span>',
+        audience=parent_audience,
+    )
+    html = client.get(reverse("vendors:vendor_detail", args=["clever"])).content.decode()
+    assert '<span lang="es">Hola, familias.</span>' in html
+
+
+def test_a_malformed_language_tag_is_dropped(client, district, parent_audience):
+    SharingRecordFactory(
+        vendor__slug="clever",
+        vendor__description='<span lang="es onmouseover">Hola</span>',
+        audience=parent_audience,
+    )
+    html = client.get(reverse("vendors:vendor_detail", args=["clever"])).content.decode()
+    assert "<span>Hola</span>" in html
