@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 INSTALLED := $(VENV)/.installed
 
-.PHONY: run test lint migrate demo superuser clean
+.PHONY: run test lint migrate demo superuser screenshots clean
 
 $(BIN)/python:
 	$(PYTHON) -c 'import sys; sys.exit("Python 3.12 or newer is needed (found %s)." % sys.version.split()[0]) if sys.version_info < (3, 12) else None'
@@ -35,6 +35,10 @@ test: $(INSTALLED)
 lint: $(INSTALLED)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+
+## make screenshots: PNGs of the demo pages at desktop and phone widths, into docs/screenshots/
+screenshots: $(INSTALLED)
+	$(BIN)/python -m pytest tests/browser/screenshots.py -q -p no:cacheprovider
 
 superuser: migrate
 	DEBUG=true $(BIN)/python manage.py createsuperuser

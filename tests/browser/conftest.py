@@ -1,0 +1,53 @@
+"""Browser tests drive Debian's Chromium through Playwright; nothing downloads a browser."""
+
+import os
+import shutil
+
+import pytest
+from django.core.management import call_command
+
+# Playwright's sync API runs an event loop in the test thread; Django's ORM calls in fixtures
+# would otherwise be refused as "unsafe from an async context".
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+BROWSER_REQUIRED = bool(os.environ.get("CLEARINGHOUSE_BROWSER_REQUIRED"))
+
+# The browser must contact nothing but the test server: no updates, sync or calls home.
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-dev-shm-usage",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE localhost, EXCLUDE 127.0.0.1",
+]
+
+PHONE_WIDTH = 320
+
+
+def chromium_path():
+    return os.environ.get("CHROMIUM_PATH") or shutil.which("chromium")
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    path = chromium_path()
+    if not path:
+        message = (
+            "Chromium is not installed, so the browser tests did not run. Install it with "
+            "`apt-get install chromium` (or set CHROMIUM_PATH) to run them."
+        )
+        if BROWSER_REQUIRED:
+            pytest.fail(message + " CLEARINGHOUSE_BROWSER_REQUIRED is set.", pytrace=False)
+        pytest.skip(message)
+    return {**browser_type_launch_args, "executable_path": path, "args": CHROMIUM_ARGS}
+
+
+@pytest.fixture
+def site(transactional_db, live_server):
+    """The demo clearinghouse, served by a live server; its base URL."""
+    call_command("load_demo_content", verbosity=0)
+    return live_server.url
