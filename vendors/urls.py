@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import search, views
 
 app_name = "vendors"
 
@@ -15,6 +15,7 @@ urlpatterns = [
         views.DataElementDetailView.as_view(),
         name="data_element",
     ),
+    path("search/", search.SearchView.as_view(), name="search"),
     # Last, so that it never shadows a fixed address: /parent-data/, /student-data/.
     path("<slug:slug>/", views.AudienceView.as_view(), name="audience"),
 ]
