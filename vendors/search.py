@@ -71,9 +71,14 @@ def records_matching(records, terms, elements):
     if not terms:
         return records
     element_ids = [element.pk for element in elements_matching(terms, elements)]
+    matched_vendors = vendors_matching(terms).order_by().values_list("pk", flat=True)
+    if connection.vendor == "postgresql":
+        # Asked alone, PostgreSQL answers from the GIN index in milliseconds; as a subquery
+        # under an OR it underrates to_tsvector's cost and scans every row (1.2 s on 5,000
+        # titles). One more query, of fixed count, is the cheaper side of that trade.
+        matched_vendors = list(matched_vendors)
     return records.filter(
-        Q(vendor__in=vendors_matching(terms).values("pk"))
-        | shares_any_element(Q(dataelement_id__in=element_ids))
+        Q(vendor__in=matched_vendors) | shares_any_element(Q(dataelement_id__in=element_ids))
     )
 
 
