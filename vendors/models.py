@@ -8,10 +8,13 @@ attached to many records, so one edit changes every page that shows them.
 """
 
 import re
+import unicodedata
 
 from django.core.validators import URLValidator
 from django.db import models
 from django.db.models import Q
+from django.db.models.signals import pre_save
+from django.dispatch import receiver
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
@@ -238,6 +241,9 @@ class Vendor(models.Model):
     )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("last updated"), auto_now=True)
+    # Name, company and description folded to lowercase without accents, so that both
+    # databases can match "electronico" to "electrónico" without a database extension.
+    search_text = models.TextField(_("search text"), blank=True, editable=False)
 
     objects = VendorQuerySet.as_manager()
 
@@ -291,6 +297,20 @@ class Vendor(models.Model):
             (_("Terms of Service"), self.terms_label, self.terms_url),
             (_("Website"), self.website_label, self.website_url),
         ]
+
+
+def fold_for_search(text):
+    """Lowercase, without accents: what search compares, on any database."""
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    return "".join(char for char in decomposed if not unicodedata.combining(char))
+
+
+# pre_save rather than save(): loaddata (the demo content) saves raw, skipping save().
+@receiver(pre_save, sender=Vendor, dispatch_uid="vendor_search_text")
+def fill_vendor_search_text(sender, instance, **kwargs):
+    instance.search_text = fold_for_search(
+        " ".join([instance.name, instance.company, instance.description])
+    )
 
 
 class VendorSlugRedirect(models.Model):

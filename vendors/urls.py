@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import open_data, search, views
 
 app_name = "vendors"
 
@@ -15,6 +15,15 @@ urlpatterns = [
         views.DataElementDetailView.as_view(),
         name="data_element",
     ),
+    path("search/", search.SearchView.as_view(), name="search"),
+    path("export/clearinghouse.csv", open_data.CsvExportView.as_view(), name="export_csv"),
+    path("api/v1/vendors.json", open_data.JsonListView.as_view(), name="api_vendor_list"),
+    path(
+        "api/v1/vendors/<slug:slug>.json",
+        open_data.JsonDetailView.as_view(),
+        name="api_vendor_detail",
+    ),
+    path("api/v1/schema.json", open_data.schema_view, name="api_schema"),
     # Last, so that it never shadows a fixed address: /parent-data/, /student-data/.
     path("<slug:slug>/", views.AudienceView.as_view(), name="audience"),
 ]

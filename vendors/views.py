@@ -17,8 +17,11 @@ from .models import (
     Vendor,
     VendorSlugRedirect,
 )
+from .search import Filters, catalog, elements_of
 
 RECENTLY_UPDATED_COUNT = 5
+# Past this many titles, an audience page offers an A-Z jump above its table of contents.
+AZ_JUMP_MIN_TITLES = 20
 
 
 def published_records_count():
@@ -52,8 +55,20 @@ class AudienceView(DetailView):
     context_object_name = "audience"
 
     def get_context_data(self, **kwargs):
-        records = SharingRecord.objects.published().filter(audience=self.object).for_display()
-        return super().get_context_data(records=records, **kwargs)
+        filters = Filters.from_request(self.request)
+        categories = list(catalog())
+        records = list(
+            filters.apply(
+                SharingRecord.objects.published().filter(audience=self.object),
+                elements_of(categories),
+            ).for_display()
+        )
+        letters = []
+        if len(records) >= AZ_JUMP_MIN_TITLES:
+            letters = list(dict.fromkeys(record.vendor.name[:1].upper() for record in records))
+        return super().get_context_data(
+            records=records, filters=filters, categories=categories, letters=letters, **kwargs
+        )
 
 
 class VendorListView(ListView):

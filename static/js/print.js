@@ -1,0 +1,18 @@
+// A closed <details> prints nothing of its content: open every entry for printing, and
+// close again afterwards the ones the reader had not opened.
+(function () {
+  "use strict";
+  var openedForPrint = [];
+  window.addEventListener("beforeprint", function () {
+    document.querySelectorAll("details:not([open])").forEach(function (details) {
+      details.open = true;
+      openedForPrint.push(details);
+    });
+  });
+  window.addEventListener("afterprint", function () {
+    openedForPrint.forEach(function (details) {
+      details.open = false;
+    });
+    openedForPrint = [];
+  });
+})();

@@ -1,0 +1,246 @@
+"""Open data: the whole clearinghouse as CSV and JSON, published content only.
+
+The field names here are a promise to whoever builds on them (see docs/open-data.md and
+the JSON Schema beside this module): add fields, never rename or remove one within v1.
+Query strings are ignored, so no parameter can change what is published.
+"""
+
+import csv
+import hashlib
+import io
+import json
+from http import HTTPStatus
+from pathlib import Path
+
+from django.db.models import Max, Prefetch
+from django.http import HttpResponse, JsonResponse
+from django.urls import reverse
+from django.utils.cache import get_conditional_response, patch_cache_control
+from django.utils.translation import gettext as _
+from django.views import View
+
+from .models import SharingRecord, Vendor
+
+SCHEMA_PATH = Path(__file__).with_name("schemas") / "vendors-v1.schema.json"
+CACHE_MAX_AGE = 300
+# A spreadsheet runs a cell that starts with one of these as a formula; staff text must not.
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+
+CSV_COLUMNS = [
+    "vendor_name",
+    "vendor_slug",
+    "company",
+    "permalink",
+    "audience",
+    "audience_slug",
+    "audience_page",
+    "data_elements",
+    "data_element_categories",
+    "usage_statement",
+    "destruction_term",
+    "privacy_policy_label",
+    "privacy_policy_url",
+    "terms_of_service_label",
+    "terms_of_service_url",
+    "website_label",
+    "website_url",
+    "last_updated",
+]
+
+
+def published_vendors():
+    """Published titles with their published records and every join the exports need."""
+    return (
+        Vendor.objects.published()
+        .order_by("name")
+        .prefetch_related(
+            Prefetch(
+                "sharing_records",
+                queryset=SharingRecord.objects.published().for_display(),
+                to_attr="published_records",
+            )
+        )
+    )
+
+
+def last_modified(vendors):
+    """The newest change to anything the exports show: a title, a published record, or a
+    shared text. Draft records are left out, so the header says nothing about them."""
+    records = SharingRecord.objects.published().filter(vendor__in=vendors.values("pk"))
+    stamps = [
+        vendors.aggregate(Max("updated_at"))["updated_at__max"],
+        *records.aggregate(
+            Max("updated_at"),
+            Max("usage_statement__updated_at"),
+            Max("destruction_term__updated_at"),
+        ).values(),
+    ]
+    return max((stamp for stamp in stamps if stamp is not None), default=None)
+
+
+def vendor_data(vendor, request):
+    def link(label, url):
+        return {"label": label, "url": url}
+
+    return {
+        "name": vendor.name,
+        "slug": vendor.slug,
+        "company": vendor.company,
+        "description": vendor.description,
+        "permalink": request.build_absolute_uri(vendor.get_absolute_url()),
+        "api_url": request.build_absolute_uri(
+            reverse("vendors:api_vendor_detail", kwargs={"slug": vendor.slug})
+        ),
+        "links": {
+            "privacy_policy": link(vendor.privacy_policy_label, vendor.privacy_policy_url),
+            "terms_of_service": link(vendor.terms_label, vendor.terms_url),
+            "website": link(vendor.website_label, vendor.website_url),
+        },
+        "last_updated": vendor.updated_at.isoformat(),
+        "audiences": [record_data(record, request) for record in vendor.published_records],
+    }
+
+
+def record_data(record, request):
+    return {
+        "audience": {
+            "name": record.audience.name,
+            "slug": record.audience.slug,
+            "title": record.audience.title,
+        },
+        "audience_page": request.build_absolute_uri(record.get_absolute_url()),
+        "data_elements": [
+            {
+                "name": element.name,
+                "slug": element.slug,
+                "category": {"name": element.category.name, "slug": element.category.slug},
+                "url": request.build_absolute_uri(element.get_absolute_url()),
+            }
+            for element in record.elements.all()
+        ],
+        "usage_statement": record.usage_statement.text,
+        "destruction_term": record.destruction_term.text,
+        "last_updated": record.updated_at.isoformat(),
+    }
+
+
+def spreadsheet_safe(value):
+    value = str(value)
+    return f"'{value}" if value.startswith(FORMULA_PREFIXES) else value
+
+
+def csv_rows(vendors, request):
+    for vendor in vendors:
+        for record in vendor.published_records:
+            elements = list(record.elements.all())
+            row = {
+                "vendor_name": vendor.name,
+                "vendor_slug": vendor.slug,
+                "company": vendor.company,
+                "permalink": request.build_absolute_uri(vendor.get_absolute_url()),
+                "audience": record.audience.name,
+                "audience_slug": record.audience.slug,
+                "audience_page": request.build_absolute_uri(record.get_absolute_url()),
+                "data_elements": "; ".join(
+                    f"{element.name} ({element.category.name})" for element in elements
+                ),
+                "data_element_categories": "; ".join(
+                    dict.fromkeys(element.category.name for element in elements)
+                ),
+                "usage_statement": record.usage_statement.text,
+                "destruction_term": record.destruction_term.text,
+                "privacy_policy_label": vendor.privacy_policy_label,
+                "privacy_policy_url": vendor.privacy_policy_url,
+                "terms_of_service_label": vendor.terms_label,
+                "terms_of_service_url": vendor.terms_url,
+                "website_label": vendor.website_label,
+                "website_url": vendor.website_url,
+                "last_updated": max(vendor.updated_at, record.updated_at).isoformat(),
+            }
+            yield {column: spreadsheet_safe(value) for column, value in row.items()}
+
+
+class ExportView(View):
+    """Renders the body, then answers 304 when the client already has it (ETag is the
+    body's hash, so any visible change, even a renamed element, gives a new one)."""
+
+    http_method_names = ["get", "head", "options"]
+
+    def get(self, request, *args, **kwargs):
+        vendors = self.get_queryset(**kwargs)
+        listed = list(vendors)
+        if kwargs and not listed:
+            return JsonResponse(
+                {"error": _("No published software title has this slug.")},
+                status=HTTPStatus.NOT_FOUND,
+            )
+        response = self.render(listed)
+        etag = f'"{hashlib.sha256(response.content).hexdigest()[:32]}"'
+        modified = last_modified(vendors)
+        response["ETag"] = etag
+        if modified is not None:
+            response["Last-Modified"] = modified.strftime("%a, %d %b %Y %H:%M:%S GMT")
+        patch_cache_control(response, public=True, max_age=CACHE_MAX_AGE)
+        return get_conditional_response(
+            request,
+            etag=etag,
+            last_modified=int(modified.timestamp()) if modified else None,
+            response=response,
+        )
+
+    def get_queryset(self, **kwargs):
+        return published_vendors()
+
+
+class CsvExportView(ExportView):
+    """/export/clearinghouse.csv: one row per title and audience."""
+
+    def render(self, vendors):
+        buffer = io.StringIO()
+        writer = csv.DictWriter(buffer, fieldnames=CSV_COLUMNS)
+        writer.writeheader()
+        writer.writerows(csv_rows(vendors, self.request))
+        response = HttpResponse(
+            # A byte-order mark so that Excel reads the accents as UTF-8.
+            "\ufeff" + buffer.getvalue(),
+            content_type="text/csv; charset=utf-8",
+        )
+        response["Content-Disposition"] = 'attachment; filename="clearinghouse.csv"'
+        return response
+
+
+class JsonListView(ExportView):
+    """/api/v1/vendors.json: every published title, nested."""
+
+    def render(self, vendors):
+        return JsonResponse(
+            {
+                "schema_version": 1,
+                "vendors": [vendor_data(vendor, self.request) for vendor in vendors],
+            },
+            json_dumps_params={"ensure_ascii": False, "indent": 1},
+        )
+
+
+class JsonDetailView(ExportView):
+    """/api/v1/vendors/<slug>.json: one published title."""
+
+    def get_queryset(self, slug):
+        return published_vendors().filter(slug=slug)
+
+    def render(self, vendors):
+        return JsonResponse(
+            {"schema_version": 1, "vendor": vendor_data(vendors[0], self.request)},
+            json_dumps_params={"ensure_ascii": False, "indent": 1},
+        )
+
+
+def schema_view(request):
+    """/api/v1/schema.json: the JSON Schema the API promises, for clients to validate against."""
+    response = HttpResponse(SCHEMA_PATH.read_bytes(), content_type="application/schema+json")
+    patch_cache_control(response, public=True, max_age=CACHE_MAX_AGE)
+    return response
+
+
+def load_schema():
+    return json.loads(SCHEMA_PATH.read_text())
