@@ -82,6 +82,8 @@ def test_a_deleted_title_stays_in_the_history(publisher_client, publisher, distr
     assert deletion.history_type == "-"
     assert deletion.history_user == publisher
     assert SharingRecord.history.filter(id=record.pk, history_type="-").exists()
+    changelist = publisher_client.get(reverse("admin:vendors_vendor_changelist"))
+    assert reverse("admin:vendors_vendor_deleted") in changelist.content.decode()
     page = publisher_client.get(reverse("admin:vendors_vendor_deleted")).content.decode()
     assert "Removed App" in page
 

@@ -7,6 +7,7 @@ from http import HTTPStatus
 
 import pytest
 import tablib
+from django.contrib.admin import site as admin_site
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
@@ -18,6 +19,7 @@ from tests.factories import (
     UsageStatementFactory,
     VendorFactory,
 )
+from vendors.admin import VendorAdmin
 from vendors.models import DestructionTerm, PublicationStatus, SharingRecord, UsageStatement, Vendor
 from vendors.resources import MAX_IMPORT_BYTES, VendorResource
 
@@ -293,3 +295,18 @@ def test_round_trip_export_then_import_into_an_empty_database_renders_the_same_p
     assert not result.has_errors() and not result.has_validation_errors()
     after = {url: Client().get(url).content for url in pages}
     assert after == before
+
+
+def test_an_xlsx_file_imports_like_a_csv(admin_client, district, catalog):
+    xlsx = tablib.Dataset().load(new_title_csv(), format="csv").xlsx
+    formats = [f().get_title() for f in VendorAdmin(Vendor, admin_site).get_import_formats()]
+    response = admin_client.post(
+        IMPORT_URL,
+        {
+            "resource": "0",
+            "format": str(formats.index("xlsx")),
+            "import_file": SimpleUploadedFile("titles.xlsx", xlsx),
+        },
+    )
+    confirm(admin_client, response)
+    assert Vendor.objects.filter(slug="new-app").exists()

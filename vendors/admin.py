@@ -238,6 +238,8 @@ class VendorAdmin(PublishingAdminMixin, ImportExportModelAdmin, SimpleHistoryAdm
     ]
 
     resource_classes = [VendorResource]
+    # Adds the "Deleted titles" link; django-import-export builds its buttons on top of it.
+    change_list_template = "admin/vendors/vendor/change_list.html"
     import_form_class = VendorImportForm
 
     def get_queryset(self, request):
