@@ -80,8 +80,8 @@ def test_a_second_record_for_the_same_audience_gets_a_form_error(
     response = admin_client.post(url, data)
     assert response.status_code == HTTPStatus.OK
     assert SharingRecord.objects.filter(vendor=record.vendor).count() == 1
-    assert "already exists" in response.content.decode() or "duplicate" in (
-        response.content.decode().lower()
+    assert "Sharing record with this Software title and Audience already exists." in (
+        response.content.decode()
     )
 
 
@@ -151,3 +151,9 @@ def test_the_inline_offers_no_more_records_than_audiences(
     response = admin_client.get(reverse("admin:vendors_vendor_change", args=[vendor.pk]))
     (records_inline, _redirects) = response.context["inline_admin_formsets"]
     assert records_inline.formset.max_num == 2
+
+
+def test_title_changelist_offers_import_export_and_deleted_titles(publisher_client, district):
+    page = publisher_client.get(reverse("admin:vendors_vendor_changelist")).content.decode()
+    for name in ("import", "export", "deleted"):
+        assert reverse(f"admin:vendors_vendor_{name}") in page

@@ -122,3 +122,12 @@ def test_an_editor_cannot_restore_a_deleted_title(publisher_client, editor_clien
     )
     assert response.status_code == HTTPStatus.FORBIDDEN
     assert not Vendor.objects.filter(pk=vendor_pk).exists()
+
+
+def test_the_history_of_a_deleted_title_stays_viewable(publisher_client, district):
+    record = SharingRecordFactory(vendor__name="Gone But Recorded")
+    vendor_pk = record.vendor.pk
+    record.vendor.delete()
+    response = publisher_client.get(reverse("admin:vendors_vendor_history", args=[vendor_pk]))
+    assert response.status_code == HTTPStatus.OK
+    assert "Gone But Recorded" in response.content.decode()

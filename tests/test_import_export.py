@@ -310,3 +310,15 @@ def test_an_xlsx_file_imports_like_a_csv(admin_client, district, catalog):
     )
     confirm(admin_client, response)
     assert Vendor.objects.filter(slug="new-app").exists()
+
+
+def test_import_preview_shows_changed_data_elements_of_an_existing_record(
+    admin_client, district, catalog
+):
+    confirm(admin_client, upload(admin_client, new_title_csv()))
+    changed = new_title_csv(**{"parent-data data elements": "parent-email; student-name"})
+    response = upload(admin_client, changed)
+    assert response.context["result"].totals["update"] == 1
+    assert "student-name" in page_text(response)
+    record = SharingRecord.objects.get(vendor__slug="new-app")
+    assert [e.slug for e in record.elements.all()] == ["parent-email"]

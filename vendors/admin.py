@@ -137,7 +137,7 @@ class SharedTextAdmin(SimpleHistoryAdmin):
         if obj is None:
             return fieldsets
         count = Vendor.objects.filter(**{self.vendor_lookup: obj.pk}).distinct().count()
-        if count < 2:
+        if not count:
             return fieldsets
         # One edit here rewrites every page that shows the text: say so before saving.
         warning = ngettext(
