@@ -8,7 +8,8 @@ def change_form_data(response):
     for name, field in form.fields.items():
         value = form.initial.get(name, field.initial)
         data[name] = prepare(value)
-    for inline in response.context["inline_admin_formsets"]:
+    inlines = response.context.get("inline_admin_formsets") or []
+    for inline in inlines:
         formset = inline.formset
         for key, value in formset.management_form.initial.items():
             data[f"{formset.prefix}-{key}"] = value

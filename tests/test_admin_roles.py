@@ -154,3 +154,21 @@ def test_publisher_can_delete_a_title(publisher_client, district):
     )
     assert response.status_code == HTTPStatus.FOUND
     assert not Vendor.objects.filter(pk=vendor.pk).exists()
+
+
+@pytest.mark.parametrize("model", ["vendor", "sharingrecord"])
+def test_editor_cannot_publish_by_reverting_to_a_published_version(
+    editor_client, district, parent_audience, model
+):
+    record = SharingRecordFactory(audience=parent_audience)
+    obj = record.vendor if model == "vendor" else record
+    published_version = obj.history.latest()
+    obj.status = PublicationStatus.DRAFT
+    obj.save()
+    url = reverse(
+        f"admin:vendors_{model}_simple_history", args=[obj.pk, published_version.history_id]
+    )
+    response = editor_client.post(url, change_form_data(editor_client.get(url)))
+    assert response.status_code == HTTPStatus.FORBIDDEN
+    obj.refresh_from_db()
+    assert obj.status == PublicationStatus.DRAFT

@@ -53,6 +53,16 @@ class PublishingAdminMixin:
             readonly.append("status")
         return readonly
 
+    def revert_disabled(self, request, obj=None):
+        # Reverting can bring back a published version: a publisher's decision.
+        return not can_publish(request) or super().revert_disabled(request, obj)
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        # Hiding the Revert button is not enough: refuse the POST itself.
+        if request.method == "POST" and self.revert_disabled(request):
+            raise PermissionDenied
+        return super().history_form_view(request, object_id, version_id, extra_context)
+
     def change_status(self, request, queryset, status, message):
         count = queryset.set_status(status)
         self.message_user(request, message % {"count": count}, messages.SUCCESS)
@@ -269,10 +279,6 @@ class VendorAdmin(PublishingAdminMixin, ImportExportModelAdmin, SimpleHistoryAdm
         ):
             return True
         return super().lookup_allowed(lookup, value, request)
-
-    def revert_disabled(self, request, obj=None):
-        # Reverting can bring back a published version: a publisher's decision.
-        return not can_publish(request) or super().revert_disabled(request, obj)
 
     @admin.display(description=_("audiences"))
     def audience_list(self, vendor):
