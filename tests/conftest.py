@@ -23,3 +23,33 @@ def student_audience():
 def demo_content(db):
     """The seed district's clearinghouse, loaded exactly as `make run` loads it."""
     call_command("load_demo_content", verbosity=0)
+
+
+def staff_in_group(django_user_model, group_name, username):
+    from django.contrib.auth.models import Group
+
+    user = django_user_model.objects.create_user(username=username, is_staff=True)
+    user.groups.add(Group.objects.get(name=group_name))
+    return user
+
+
+@pytest.fixture
+def editor(django_user_model):
+    return staff_in_group(django_user_model, "Clearinghouse editor", "editor")
+
+
+@pytest.fixture
+def publisher(django_user_model):
+    return staff_in_group(django_user_model, "Clearinghouse publisher", "publisher")
+
+
+@pytest.fixture
+def editor_client(client, editor):
+    client.force_login(editor)
+    return client
+
+
+@pytest.fixture
+def publisher_client(client, publisher):
+    client.force_login(publisher)
+    return client

@@ -21,7 +21,8 @@ def test_every_model_is_registered_in_the_admin():
     unregistered = [
         model.__name__
         for model in apps.get_app_config("vendors").get_models()
-        if not admin.site.is_registered(model)
+        # History is read from each object's own History page, not a list of its own.
+        if not admin.site.is_registered(model) and not model.__name__.startswith("Historical")
     ]
     assert unregistered == []
 

@@ -1,18 +1,93 @@
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
 from django.db.models import Count
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.html import format_html
+from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+from import_export.admin import ImportExportModelAdmin
+from simple_history.admin import SimpleHistoryAdmin
 
+from .forms import SharingRecordForm
+from .history import deleted_vendors, restore_vendor
 from .models import (
     Audience,
     DataElement,
     DataElementCategory,
     DestructionTerm,
     DistrictProfile,
+    PublicationStatus,
     SharingRecord,
     UsageStatement,
     Vendor,
     VendorSlugRedirect,
 )
+from .resources import VendorImportForm, VendorResource
+
+PUBLISH_PERMISSION = "vendors.publish_vendor"
+
+
+def can_publish(request):
+    return request.user.has_perm(PUBLISH_PERMISSION)
+
+
+class PublishingAdminMixin:
+    """Publish, unpublish and retire actions, and a status only publishers may change.
+
+    Every status change goes through the QuerySet's set_status(), which saves each
+    object: history records it, and cache invalidation can hook on the save signals.
+    """
+
+    actions = ["publish", "unpublish", "retire"]
+
+    def has_publish_permission(self, request):
+        return can_publish(request)
+
+    def get_readonly_fields(self, request, obj=None):
+        readonly = list(super().get_readonly_fields(request, obj))
+        if not can_publish(request):
+            readonly.append("status")
+        return readonly
+
+    def revert_disabled(self, request, obj=None):
+        # Reverting can bring back a published version: a publisher's decision.
+        return not can_publish(request) or super().revert_disabled(request, obj)
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        # Hiding the Revert button is not enough: refuse the POST itself.
+        if request.method == "POST" and self.revert_disabled(request):
+            raise PermissionDenied
+        return super().history_form_view(request, object_id, version_id, extra_context)
+
+    def change_status(self, request, queryset, status, message):
+        count = queryset.set_status(status)
+        self.message_user(request, message % {"count": count}, messages.SUCCESS)
+
+    @admin.action(
+        permissions=["publish"], description=_("Publish the selected %(verbose_name_plural)s")
+    )
+    def publish(self, request, queryset):
+        self.change_status(
+            request, queryset, PublicationStatus.PUBLISHED, _("Published: %(count)d.")
+        )
+
+    @admin.action(
+        permissions=["publish"], description=_("Unpublish the selected %(verbose_name_plural)s")
+    )
+    def unpublish(self, request, queryset):
+        self.change_status(
+            request, queryset, PublicationStatus.DRAFT, _("Returned to draft: %(count)d.")
+        )
+
+    @admin.action(
+        permissions=["publish"], description=_("Retire the selected %(verbose_name_plural)s")
+    )
+    def retire(self, request, queryset):
+        self.change_status(request, queryset, PublicationStatus.RETIRED, _("Retired: %(count)d."))
 
 
 @admin.register(DistrictProfile)
@@ -40,7 +115,7 @@ class DataElementCategoryAdmin(admin.ModelAdmin):
 
 
 @admin.register(DataElement)
-class DataElementAdmin(admin.ModelAdmin):
+class DataElementAdmin(SimpleHistoryAdmin):
     list_display = ["name", "category", "title_count"]
     list_filter = ["category"]
     search_fields = ["name", "category__name", "description"]
@@ -60,10 +135,28 @@ class DataElementAdmin(admin.ModelAdmin):
         return element.title_count
 
 
-class SharedTextAdmin(admin.ModelAdmin):
+class SharedTextAdmin(SimpleHistoryAdmin):
     list_display = ["title", "title_count", "updated_at"]
     search_fields = ["title", "text"]
     readonly_fields = ["updated_at"]
+    # The Vendor changelist filter that lists the titles showing this text.
+    vendor_lookup = None
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if obj is None:
+            return fieldsets
+        count = Vendor.objects.filter(**{self.vendor_lookup: obj.pk}).distinct().count()
+        if not count:
+            return fieldsets
+        # One edit here rewrites every page that shows the text: say so before saving.
+        warning = ngettext(
+            "This text appears on %(count)d title. Saving changes it there.",
+            "This text appears on %(count)d titles. Saving changes it on every one of them.",
+            count,
+        ) % {"count": count}
+        (name, options), *rest = fieldsets
+        return [(name, {**options, "description": warning}), *rest]
 
     def get_queryset(self, request):
         return (
@@ -74,21 +167,24 @@ class SharedTextAdmin(admin.ModelAdmin):
 
     @admin.display(description=_("appears on titles"), ordering="title_count")
     def title_count(self, shared_text):
-        return shared_text.title_count
+        url = reverse("admin:vendors_vendor_changelist")
+        query = urlencode({self.vendor_lookup: shared_text.pk})
+        return format_html('<a href="{}?{}">{}</a>', url, query, shared_text.title_count)
 
 
 @admin.register(UsageStatement)
 class UsageStatementAdmin(SharedTextAdmin):
-    pass
+    vendor_lookup = "sharing_records__usage_statement__id__exact"
 
 
 @admin.register(DestructionTerm)
 class DestructionTermAdmin(SharedTextAdmin):
-    pass
+    vendor_lookup = "sharing_records__destruction_term__id__exact"
 
 
 class SharingRecordInline(admin.StackedInline):
     model = SharingRecord
+    form = SharingRecordForm
     extra = 0
     autocomplete_fields = ["usage_statement", "destruction_term"]
     filter_horizontal = ["elements"]
@@ -101,6 +197,16 @@ class SharingRecordInline(admin.StackedInline):
         "destruction_term",
     ]
 
+    def get_max_num(self, request, obj=None, **kwargs):
+        # One record per audience: the form offers no more rows than there are audiences.
+        return Audience.objects.count()
+
+    def get_readonly_fields(self, request, obj=None):
+        readonly = list(super().get_readonly_fields(request, obj))
+        if not can_publish(request):
+            readonly.append("status")
+        return readonly
+
 
 class VendorSlugRedirectInline(admin.TabularInline):
     model = VendorSlugRedirect
@@ -110,9 +216,14 @@ class VendorSlugRedirectInline(admin.TabularInline):
 
 
 @admin.register(Vendor)
-class VendorAdmin(admin.ModelAdmin):
+class VendorAdmin(PublishingAdminMixin, ImportExportModelAdmin, SimpleHistoryAdmin):
     list_display = ["name", "company", "status", "audience_list", "updated_at"]
-    list_filter = ["status", "sharing_records__audience"]
+    list_filter = [
+        "status",
+        "sharing_records__audience",
+        "sharing_records__elements",
+        "sharing_records__elements__category",
+    ]
     search_fields = ["name", "company", "description", "sharing_records__elements__name"]
     prepopulated_fields = {"slug": ["name"]}
     readonly_fields = ["created_at", "updated_at"]
@@ -136,16 +247,99 @@ class VendorAdmin(admin.ModelAdmin):
         (_("Dates"), {"fields": ["created_at", "updated_at"]}),
     ]
 
+    resource_classes = [VendorResource]
+    # Adds the "Deleted titles" link; django-import-export builds its buttons on top of it.
+    change_list_template = "admin/vendors/vendor/change_list.html"
+    import_form_class = VendorImportForm
+
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("sharing_records__audience")
+
+    def add_data_read_fail_error_to_form(self, form, error):
+        if isinstance(error, UnicodeDecodeError):
+            form.add_error(
+                "import_file",
+                _(
+                    "The file is not UTF-8 text. In your spreadsheet, save it as "
+                    "“CSV UTF-8” (or as XLSX) and upload it again. Nothing was changed."
+                ),
+            )
+        else:
+            super().add_data_read_fail_error_to_form(form, error)
+
+    def has_import_permission(self, request):
+        # A file can publish and rewrite hundreds of titles at once: a publisher's job.
+        return can_publish(request) and self.has_add_permission(request)
+
+    def lookup_allowed(self, lookup, value, request=None):
+        # The shared-text admins link here to list the titles showing one text.
+        if lookup in (
+            UsageStatementAdmin.vendor_lookup,
+            DestructionTermAdmin.vendor_lookup,
+        ):
+            return True
+        return super().lookup_allowed(lookup, value, request)
 
     @admin.display(description=_("audiences"))
     def audience_list(self, vendor):
         return ", ".join(record.audience.name for record in vendor.sharing_records.all())
 
+    def get_urls(self):
+        return [
+            path(
+                "deleted/",
+                self.admin_site.admin_view(self.deleted_view),
+                name="vendors_vendor_deleted",
+            ),
+            path(
+                "deleted/<int:history_id>/restore/",
+                self.admin_site.admin_view(self.restore_view),
+                name="vendors_vendor_restore",
+            ),
+            *super().get_urls(),
+        ]
+
+    def deleted_view(self, request):
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "title": _("Deleted titles"),
+            "deleted": deleted_vendors(),
+            "can_restore": can_publish(request) and self.has_add_permission(request),
+        }
+        return TemplateResponse(request, "admin/vendors/vendor/deleted.html", context)
+
+    def restore_view(self, request, history_id):
+        if request.method != "POST":
+            return redirect("admin:vendors_vendor_deleted")
+        if not (can_publish(request) and self.has_add_permission(request)):
+            raise PermissionDenied
+        historical = get_object_or_404(Vendor.history.filter(history_type="-"), pk=history_id)
+        with transaction.atomic():
+            vendor, record_count = restore_vendor(historical)
+        if vendor is None:
+            self.message_user(
+                request, _("That title already exists again; nothing to restore."), messages.ERROR
+            )
+            return redirect("admin:vendors_vendor_deleted")
+        self.message_user(
+            request,
+            ngettext(
+                "Restored “%(name)s” with %(count)d sharing record.",
+                "Restored “%(name)s” with %(count)d sharing records.",
+                record_count,
+            )
+            % {"name": vendor.name, "count": record_count},
+            messages.SUCCESS,
+        )
+        return redirect("admin:vendors_vendor_change", vendor.pk)
+
 
 @admin.register(SharingRecord)
-class SharingRecordAdmin(admin.ModelAdmin):
+class SharingRecordAdmin(PublishingAdminMixin, SimpleHistoryAdmin):
+    form = SharingRecordForm
     list_display = ["vendor", "audience", "status", "updated_at"]
     list_filter = ["audience", "status", "elements__category"]
     search_fields = ["vendor__name", "elements__name"]

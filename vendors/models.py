@@ -17,6 +17,7 @@ from django.db.models.signals import pre_save
 from django.dispatch import receiver
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 # Staff sometimes paste ftp:// or javascript: addresses; a parent's browser must
 # only ever be sent to a web page.
@@ -134,6 +135,7 @@ class DataElement(models.Model):
     position = models.PositiveSmallIntegerField(_("position"), default=0)
 
     objects = DataElementQuerySet.as_manager()
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("data element")
@@ -178,6 +180,8 @@ class SharedText(models.Model):
 class UsageStatement(SharedText):
     """How the data is being used."""
 
+    history = HistoricalRecords()
+
     class Meta(SharedText.Meta):
         verbose_name = _("usage statement")
         verbose_name_plural = _("usage statements")
@@ -186,14 +190,30 @@ class UsageStatement(SharedText):
 class DestructionTerm(SharedText):
     """When and how the data will be destroyed."""
 
+    history = HistoricalRecords()
+
     class Meta(SharedText.Meta):
         verbose_name = _("destruction term")
         verbose_name_plural = _("destruction terms")
 
 
+def set_status_one_by_one(queryset, status):
+    """Change each row's status through save(), so that history, signals and any cache
+    invalidation hooked on them see every publish and unpublish. Returns how many changed."""
+    changed = 0
+    for obj in queryset.exclude(status=status):
+        obj.status = status
+        obj.save()
+        changed += 1
+    return changed
+
+
 class VendorQuerySet(models.QuerySet):
     def published(self):
         return self.filter(status=PublicationStatus.PUBLISHED)
+
+    def set_status(self, status):
+        return set_status_one_by_one(self, status)
 
     def visible_to(self, user):
         """Staff may preview drafts at their real address; visitors see published titles."""
@@ -246,11 +266,17 @@ class Vendor(models.Model):
     search_text = models.TextField(_("search text"), blank=True, editable=False)
 
     objects = VendorQuerySet.as_manager()
+    # search_text is derived from the other fields: recording it would double every entry.
+    history = HistoricalRecords(excluded_fields=["search_text"])
 
     class Meta:
         verbose_name = _("software title")
         verbose_name_plural = _("software titles")
         ordering = ["name"]
+        # Editors prepare content; only a publisher decides what the public sees.
+        permissions = [
+            ("publish_vendor", _("Can publish, unpublish and retire titles and sharing records")),
+        ]
         constraints = [
             models.CheckConstraint(condition=~Q(name=""), name="vendor_name_not_empty"),
             models.CheckConstraint(condition=~Q(slug=""), name="vendor_slug_not_empty"),
@@ -342,6 +368,9 @@ class SharingRecordQuerySet(models.QuerySet):
             return self.all()
         return self.published()
 
+    def set_status(self, status):
+        return set_status_one_by_one(self, status)
+
     def for_display(self):
         """Everything a public page shows of a record, in a fixed number of queries."""
         return self.select_related(
@@ -399,6 +428,7 @@ class SharingRecord(models.Model):
     updated_at = models.DateTimeField(_("last updated"), auto_now=True)
 
     objects = SharingRecordQuerySet.as_manager()
+    history = HistoricalRecords(m2m_fields=[elements])
 
     class Meta:
         verbose_name = _("sharing record")

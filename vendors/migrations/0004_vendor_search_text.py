@@ -33,7 +33,7 @@ def drop_gin_index(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("vendors", "0001_initial"),
+        ("vendors", "0003_roles"),
     ]
 
     operations = [

@@ -1,0 +1,28 @@
+"""Build the POST data an admin change form would send, from the page the admin rendered."""
+
+
+def change_form_data(response):
+    """Every field of the form and its inline formsets, with the values the page shows."""
+    data = {}
+    form = response.context["adminform"].form
+    for name, field in form.fields.items():
+        value = form.initial.get(name, field.initial)
+        data[name] = prepare(value)
+    inlines = response.context.get("inline_admin_formsets") or []
+    for inline in inlines:
+        formset = inline.formset
+        for key, value in formset.management_form.initial.items():
+            data[f"{formset.prefix}-{key}"] = value
+        for subform in formset.forms:
+            for name, field in subform.fields.items():
+                value = subform.initial.get(name, field.initial)
+                data[subform.add_prefix(name)] = prepare(value)
+    return {key: value for key, value in data.items() if value is not None}
+
+
+def prepare(value):
+    if hasattr(value, "pk"):
+        return value.pk
+    if isinstance(value, list | tuple):
+        return [item.pk if hasattr(item, "pk") else item for item in value]
+    return value

@@ -1,0 +1,133 @@
+from http import HTTPStatus
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from tests.admin_forms import change_form_data
+from tests.factories import DataElementFactory, SharingRecordFactory
+from vendors.models import SharingRecord, UsageStatement, Vendor
+
+pytestmark = pytest.mark.django_db
+
+
+def test_a_change_in_the_admin_records_who_when_and_old_and_new_values(
+    publisher_client, publisher, district, parent_audience
+):
+    record = SharingRecordFactory(audience=parent_audience, vendor__company="Old Co")
+    url = reverse("admin:vendors_vendor_change", args=[record.vendor.pk])
+    data = change_form_data(publisher_client.get(url))
+    data["company"] = "New Co"
+    assert publisher_client.post(url, data).status_code == HTTPStatus.FOUND
+    latest = record.vendor.history.latest()
+    assert latest.history_user == publisher
+    assert latest.history_date is not None
+    change = latest.diff_against(latest.prev_record).changes
+    assert [(c.field, c.old, c.new) for c in change] == [("company", "Old Co", "New Co")]
+
+
+def test_data_elements_added_and_removed_are_recorded(
+    publisher_client, publisher, district, parent_audience
+):
+    kept, removed, added = DataElementFactory(), DataElementFactory(), DataElementFactory()
+    record = SharingRecordFactory(audience=parent_audience, elements=[kept, removed])
+    url = reverse("admin:vendors_vendor_change", args=[record.vendor.pk])
+    data = change_form_data(publisher_client.get(url))
+    data["sharing_records-0-elements"] = [kept.pk, added.pk]
+    before = record.history.latest()
+    assert publisher_client.post(url, data).status_code == HTTPStatus.FOUND
+    latest = record.history.latest()
+    assert latest.history_user == publisher
+    delta = latest.diff_against(before)
+    (elements_change,) = [c for c in delta.changes if c.field == "elements"]
+    old = {row["dataelement"] for row in elements_change.old}
+    new = {row["dataelement"] for row in elements_change.new}
+    assert old - new == {removed.pk}
+    assert new - old == {added.pk}
+
+
+def test_a_statement_edit_is_recorded(publisher_client, publisher, district):
+    record = SharingRecordFactory()
+    statement = record.usage_statement
+    url = reverse("admin:vendors_usagestatement_change", args=[statement.pk])
+    data = change_form_data(publisher_client.get(url))
+    data["text"] = "Used to run the reading program only."
+    assert publisher_client.post(url, data).status_code == HTTPStatus.FOUND
+    latest = UsageStatement.history.filter(id=statement.pk).latest()
+    assert latest.history_user == publisher
+    assert latest.text == "Used to run the reading program only."
+
+
+def test_history_page_lists_the_change(publisher_client, district, parent_audience):
+    record = SharingRecordFactory(audience=parent_audience, vendor__company="Old Co")
+    vendor = record.vendor
+    vendor.company = "New Co"
+    vendor.save()
+    response = publisher_client.get(reverse("admin:vendors_vendor_history", args=[vendor.pk]))
+    assert response.status_code == HTTPStatus.OK
+    page = response.content.decode()
+    assert "Old Co" in page
+    assert "New Co" in page
+
+
+def delete_title(client, vendor):
+    return client.post(reverse("admin:vendors_vendor_delete", args=[vendor.pk]), {"post": "yes"})
+
+
+def test_a_deleted_title_stays_in_the_history(publisher_client, publisher, district):
+    record = SharingRecordFactory(vendor__name="Removed App")
+    vendor_pk = record.vendor.pk
+    assert delete_title(publisher_client, record.vendor).status_code == HTTPStatus.FOUND
+    deletion = Vendor.history.filter(id=vendor_pk).latest()
+    assert deletion.history_type == "-"
+    assert deletion.history_user == publisher
+    assert SharingRecord.history.filter(id=record.pk, history_type="-").exists()
+    changelist = publisher_client.get(reverse("admin:vendors_vendor_changelist"))
+    assert reverse("admin:vendors_vendor_deleted") in changelist.content.decode()
+    page = publisher_client.get(reverse("admin:vendors_vendor_deleted")).content.decode()
+    assert "Removed App" in page
+
+
+def test_a_deleted_title_is_restored_with_its_sharing_records(
+    publisher_client, district, parent_audience, student_audience
+):
+    elements = [DataElementFactory(name="Parent Email"), DataElementFactory()]
+    record = SharingRecordFactory(
+        audience=parent_audience, vendor__name="Comeback App", elements=elements
+    )
+    SharingRecordFactory(vendor=record.vendor, audience=student_audience)
+    vendor_pk, slug = record.vendor.pk, record.vendor.slug
+    delete_title(publisher_client, record.vendor)
+    assert Client().get(f"/vendors/{slug}/").status_code == HTTPStatus.NOT_FOUND
+
+    deletion = Vendor.history.filter(id=vendor_pk).latest()
+    response = publisher_client.post(
+        reverse("admin:vendors_vendor_restore", args=[deletion.history_id])
+    )
+    assert response.status_code == HTTPStatus.FOUND
+    vendor = Vendor.objects.get(pk=vendor_pk)
+    assert vendor.sharing_records.count() == 2
+    restored = vendor.sharing_records.get(audience=parent_audience)
+    assert set(restored.elements.all()) == set(elements)
+    assert "Parent Email" in Client().get(f"/vendors/{slug}/").content.decode()
+
+
+def test_an_editor_cannot_restore_a_deleted_title(publisher_client, editor_client, district):
+    record = SharingRecordFactory()
+    vendor_pk = record.vendor.pk
+    record.vendor.delete()
+    deletion = Vendor.history.filter(id=vendor_pk).latest()
+    response = editor_client.post(
+        reverse("admin:vendors_vendor_restore", args=[deletion.history_id])
+    )
+    assert response.status_code == HTTPStatus.FORBIDDEN
+    assert not Vendor.objects.filter(pk=vendor_pk).exists()
+
+
+def test_the_history_of_a_deleted_title_stays_viewable(publisher_client, district):
+    record = SharingRecordFactory(vendor__name="Gone But Recorded")
+    vendor_pk = record.vendor.pk
+    record.vendor.delete()
+    response = publisher_client.get(reverse("admin:vendors_vendor_history", args=[vendor_pk]))
+    assert response.status_code == HTTPStatus.OK
+    assert "Gone But Recorded" in response.content.decode()
