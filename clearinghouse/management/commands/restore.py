@@ -1,0 +1,59 @@
+"""Load a `backup` archive into an empty database and put the uploaded files back."""
+
+import tarfile
+import tempfile
+from pathlib import Path
+
+from django.apps import apps
+from django.conf import settings
+from django.core.management import BaseCommand, CommandError, call_command
+
+from .backup import DATA_NAME, MEDIA_NAME
+
+# Filled by `migrate` itself, so present in any freshly migrated database.
+MIGRATION_MADE = {"contenttypes.ContentType", "auth.Permission"}
+
+
+class Command(BaseCommand):
+    help = "Restore a backup archive into an empty, migrated database, with its uploaded files."
+
+    def add_arguments(self, parser):
+        parser.add_argument("archive", help="A .tar.gz archive written by `manage.py backup`.")
+
+    def handle(self, *args, archive, **options):
+        archive = Path(archive)
+        if not archive.is_file():
+            raise CommandError(f"No backup archive at {archive}.")
+        call_command("migrate", interactive=False, verbosity=0)
+        occupied = [
+            model._meta.label
+            for model in apps.get_models()
+            if model._meta.label not in MIGRATION_MADE and model._default_manager.exists()
+        ]
+        if occupied:
+            raise CommandError(
+                "The database is not empty (it has rows in "
+                + ", ".join(sorted(occupied))
+                + "). Restore into an empty database, so nothing is silently mixed."
+            )
+        with tempfile.TemporaryDirectory() as scratch, tarfile.open(archive, "r:gz") as tar:
+            # The "data" filter refuses absolute paths, "..", links out and device files.
+            tar.extractall(scratch, filter="data")
+            data = Path(scratch) / DATA_NAME
+            if not data.is_file():
+                raise CommandError(f"{archive} holds no {DATA_NAME}: is it a backup archive?")
+            call_command("loaddata", str(data), verbosity=0)
+            media = Path(scratch) / MEDIA_NAME
+            if media.is_dir():
+                self.copy_tree(media, Path(settings.MEDIA_ROOT))
+        self.stdout.write(f"Restored {archive}")
+
+    @staticmethod
+    def copy_tree(source, target):
+        for path in source.rglob("*"):
+            destination = target / path.relative_to(source)
+            if path.is_dir():
+                destination.mkdir(parents=True, exist_ok=True)
+            else:
+                destination.parent.mkdir(parents=True, exist_ok=True)
+                destination.write_bytes(path.read_bytes())
