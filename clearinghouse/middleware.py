@@ -3,7 +3,7 @@
 import logging
 
 from django.conf import settings
-from django.db import DatabaseError, connection
+from django.db import DatabaseError, InterfaceError, OperationalError, connection
 from django.http import HttpResponse
 from django.template.loader import render_to_string
 
@@ -81,7 +81,8 @@ class DatabaseUnavailableMiddleware:
         return self.get_response(request)
 
     def process_exception(self, request, exception):
-        if not isinstance(exception, DatabaseError):
+        # Only "cannot reach the database": a broken query is a bug and stays a 500.
+        if not isinstance(exception, OperationalError | InterfaceError):
             return None
         logger.error("database unavailable: %s %s", request.method, request.path, exc_info=True)
         response = HttpResponse(render_to_string("503.html"), status=503)
