@@ -42,6 +42,10 @@ def snapshot():
             use_natural_foreign_keys=True,
             use_natural_primary_keys=model in RENUMBERED,
         )
+        if model._meta.auto_created:
+            # A many-to-many link row's own id is not data: loaddata recreates the links.
+            for row in rows:
+                row.pop("pk")
         tables[model._meta.db_table] = sorted(json.dumps(row, default=str) for row in rows)
     return tables
 
@@ -80,6 +84,9 @@ def test_every_table_is_compared():
     assert in_database <= compared
 
 
+# Outside a test transaction: PostgreSQL refuses to TRUNCATE (flush) tables that have
+# deferred constraint checks pending, as they do inside one.
+@pytest.mark.django_db(transaction=True)
 def test_backup_and_restore_round_trip_every_table_and_file(full_site, media_root, tmp_path):
     before = snapshot()
     assert before["vendors_vendorslugredirect"], "the fixture should fill the history tables"
