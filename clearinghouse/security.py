@@ -2,6 +2,7 @@
 
 import logging
 
+from axes.backends import AxesStandaloneBackend
 from django.conf import settings
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
 from django.dispatch import receiver
@@ -55,3 +56,17 @@ def log_login_failure(sender, credentials, request=None, **kwargs):
             "ip": client_ip(request),
         },
     )
+
+
+class LockoutBackend(AxesStandaloneBackend):
+    """django-axes's lockout check, for sign-ins that come with a request.
+
+    The admin's login form always passes the request. Code that authenticates
+    without one (Django's test client `login()`, scripts) has no address to lock,
+    and django-axes would refuse it outright; it falls through to the password check.
+    """
+
+    def authenticate(self, request, username=None, password=None, **kwargs):
+        if request is None:
+            return None
+        return super().authenticate(request, username, password, **kwargs)

@@ -99,7 +99,7 @@ CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
 
 # django-axes first: it refuses a locked-out username or address before any password check.
 AUTHENTICATION_BACKENDS = [
-    "axes.backends.AxesStandaloneBackend",
+    "clearinghouse.security.LockoutBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
 

@@ -231,3 +231,9 @@ def test_the_admin_answers_at_the_configured_address():
     from django.conf import settings
 
     assert reverse("admin:index") == f"/{settings.ADMIN_URL}"
+
+
+def test_signing_in_without_a_request_still_checks_the_password(client, staff):
+    # Django's test client and scripts authenticate without a request: nothing to lock.
+    assert not client.login(username="alice", password="wrong password")
+    assert client.login(username="alice", password=PASSWORD)
