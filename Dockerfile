@@ -24,4 +24,8 @@ RUN useradd --create-home --uid 10001 clearinghouse \
 USER clearinghouse
 
 EXPOSE 8000
-CMD ["gunicorn", "clearinghouse.wsgi", "--bind", "0.0.0.0:8000", "--workers", "3", "--access-logfile", "-"]
+# Liveness only: /healthz never touches the database, so an outage does not get every
+# container restarted. Load balancers should route on /readyz.
+HEALTHCHECK --interval=30s --timeout=3s --start-period=20s --retries=3 \
+    CMD ["python", "-c", "import sys, urllib.request; sys.exit(urllib.request.urlopen('http://127.0.0.1:8000/healthz', timeout=2).status != 200)"]
+CMD ["gunicorn", "--config", "gunicorn.conf.py", "clearinghouse.wsgi"]

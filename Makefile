@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 INSTALLED := $(VENV)/.installed
 
-.PHONY: run test lint migrate demo superuser screenshots clean
+.PHONY: run test lint migrate demo superuser clean backup restore loadtest outage screenshots
 
 $(BIN)/python:
 	$(PYTHON) -c 'import sys; sys.exit("Python 3.12 or newer is needed (found %s)." % sys.version.split()[0]) if sys.version_info < (3, 12) else None'
@@ -42,6 +42,23 @@ screenshots: $(INSTALLED)
 
 superuser: migrate
 	DEBUG=true $(BIN)/python manage.py createsuperuser
+
+## make backup: the database and uploaded files into backups/clearinghouse-<time>.tar.gz
+backup: $(INSTALLED)
+	DEBUG=true $(BIN)/python manage.py backup $(FILE)
+
+## make restore FILE=backups/….tar.gz: into an empty database (it migrates first)
+restore: $(INSTALLED)
+	@test -n "$(FILE)" || { echo "Say which archive: make restore FILE=backups/clearinghouse-….tar.gz"; exit 2; }
+	DEBUG=true $(BIN)/python manage.py restore $(FILE)
+
+## make loadtest: 30 s of mixed public traffic against gunicorn on 127.0.0.1 (needs wrk)
+loadtest: $(INSTALLED)
+	scripts/loadtest.sh
+
+## make outage: stop PostgreSQL during a load test and watch the site recover (not for CI)
+outage: $(INSTALLED)
+	scripts/db_outage.sh
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache

@@ -1,0 +1,42 @@
+"""gunicorn settings for the clearinghouse: `gunicorn -c gunicorn.conf.py clearinghouse.wsgi`.
+
+Every value can be overridden from the environment, so one image fits a laptop and
+a production cluster.
+"""
+
+import multiprocessing
+import os
+
+bind = os.environ.get("GUNICORN_BIND", f"0.0.0.0:{os.environ.get('PORT', '8000')}")
+
+# The usual rule for synchronous workers; WEB_CONCURRENCY overrides it (e.g. in a
+# container limited to fewer CPUs than the host has).
+workers = int(os.environ.get("WEB_CONCURRENCY", multiprocessing.cpu_count() * 2 + 1))
+worker_class = "sync"
+
+# A page renders in milliseconds; anything near 30 s is stuck and should be recycled.
+timeout = int(os.environ.get("GUNICORN_TIMEOUT", "30"))
+graceful_timeout = 30
+keepalive = 5
+
+# Recycle workers now and then so that a slow leak can never take the site down.
+max_requests = 2000
+max_requests_jitter = 200
+
+# Refuse oversized request lines and headers before Django sees them.
+limit_request_line = 4094
+limit_request_fields = 100
+limit_request_field_size = 8190
+
+# The proxy in front of us sets X-Forwarded-Proto; trust it only from these addresses.
+forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1,::1")
+
+# One JSON object per request on stdout, beside the app's JSON logs: method, path,
+# status, size, duration, referer and agent; never cookies or request bodies.
+accesslog = "-"
+errorlog = "-"
+loglevel = os.environ.get("GUNICORN_LOG_LEVEL", "info")
+logger_class = "clearinghouse.gunicorn_logging.JsonAccessLogger"
+
+# Load the app before forking: workers share its memory and start faster.
+preload_app = True
