@@ -123,16 +123,22 @@ def test_every_staff_text_field_is_covered():
         assert expected in covered
 
 
+def executable_parts(client, page):
+    response = client.get(page)
+    assert response.status_code == HTTPStatus.OK, page
+    finder = ExecutableFinder()
+    finder.feed(response.content.decode())
+    return sorted(finder.found)
+
+
 @pytest.mark.parametrize("payload", PAYLOADS.values(), ids=PAYLOADS.keys())
 def test_staff_markup_never_reaches_a_public_page_executable(site, payload):
-    store_everywhere(payload)
     client = Client()
+    # Our own templates' forms and scripts are the baseline: staff text may add nothing to it.
+    baseline = {page: executable_parts(client, page) for page in public_pages()}
+    store_everywhere(payload)
     for page in public_pages():
-        response = client.get(page)
-        assert response.status_code == HTTPStatus.OK, page
-        finder = ExecutableFinder()
-        finder.feed(response.content.decode())
-        assert finder.found == [], (page, finder.found)
+        assert executable_parts(client, page) == baseline[page], page
 
 
 def test_the_payload_really_reaches_the_pages(site):

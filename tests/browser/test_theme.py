@@ -7,6 +7,13 @@ pytestmark = pytest.mark.django_db(transaction=True)
 LOGO = "/static/vendor/uswds/img/usa-icons/info.svg"
 
 
+@pytest.fixture
+def browser_context_args(browser_context_args):
+    # These tests stand in for a district editing site.css by injecting a stylesheet; the
+    # site's Content Security Policy rightly blocks injected styles, so it is set aside here.
+    return {**browser_context_args, "bypass_csp": True}
+
+
 def test_header_colour_comes_from_the_theme_variable(page, site):
     page.goto(site + "/")
     page.add_style_tag(content=":root { --site-primary-dark: rgb(80, 0, 80); }")
