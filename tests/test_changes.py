@@ -275,3 +275,14 @@ def test_an_admin_save_changing_elements_is_one_entry(publisher_client, client, 
         ("updated", "Clever: Parent Data", "Now also shares Parent Phone."),
         ("added", "Clever", "Added to the clearinghouse."),
     ]
+
+
+def test_the_first_edit_of_a_title_loaded_without_history_is_not_shown_as_added(
+    client, district, parent_audience
+):
+    record = SharingRecordFactory(vendor__name="Clever", audience=parent_audience)
+    Vendor.history.all().delete()
+    SharingRecord.history.all().delete()
+    record.vendor.company = "Clever Inc."
+    record.vendor.save()
+    assert entries(client) == []

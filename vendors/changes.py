@@ -38,6 +38,7 @@ from .models import (
 GROUP_WINDOW = timedelta(minutes=2)
 CHANGES_PER_PAGE = 25
 DELETED = "-"
+CHANGED = "~"
 
 
 class ChangeKind(models.TextChoices):
@@ -79,8 +80,11 @@ def _groups(versions):
                 continue
         groups.append([version])
     before = None
-    for group in groups:
-        yield before, group[-1]
+    for index, group in enumerate(groups):
+        # History that starts with a change, not a creation, began after the object existed
+        # (the demo content is loaded without history): its first state is a baseline, not news.
+        if index or group[0]["history_type"] != CHANGED:
+            yield before, group[-1]
         before = group[-1]
 
 
