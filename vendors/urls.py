@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import open_data, search, views
+from . import changes, feeds, open_data, search, views
 
 app_name = "vendors"
 
@@ -16,6 +16,8 @@ urlpatterns = [
         name="data_element",
     ),
     path("search/", search.SearchView.as_view(), name="search"),
+    path("changes/", changes.ChangeListView.as_view(), name="changes"),
+    path("changes/feed/", feeds.ChangesFeed(), name="changes_feed"),
     path("export/clearinghouse.csv", open_data.CsvExportView.as_view(), name="export_csv"),
     path("api/v1/vendors.json", open_data.JsonListView.as_view(), name="api_vendor_list"),
     path(
