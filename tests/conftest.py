@@ -1,4 +1,7 @@
+import importlib
+
 import pytest
+from django.contrib.auth.models import Group, Permission
 from django.core.management import call_command
 
 from tests.factories import AudienceFactory, DistrictProfileFactory
@@ -25,11 +28,28 @@ def demo_content(db):
     call_command("load_demo_content", verbosity=0)
 
 
-def staff_in_group(django_user_model, group_name, username):
-    from django.contrib.auth.models import Group
+ROLES_MIGRATION = importlib.import_module("vendors.migrations.0003_roles")
 
+
+def role_group(group_name):
+    """The role group as the data migration makes it. A transactional test (the browser
+    tests) flushes the database afterwards, which takes migration-made rows with it, so
+    the group is remade here when it has gone."""
+    codenames = {
+        ROLES_MIGRATION.EDITOR: ROLES_MIGRATION.editor_codenames,
+        ROLES_MIGRATION.PUBLISHER: ROLES_MIGRATION.publisher_codenames,
+    }[group_name]()
+    group, created = Group.objects.get_or_create(name=group_name)
+    if created:
+        group.permissions.set(
+            Permission.objects.filter(content_type__app_label="vendors", codename__in=codenames)
+        )
+    return group
+
+
+def staff_in_group(django_user_model, group_name, username):
     user = django_user_model.objects.create_user(username=username, is_staff=True)
-    user.groups.add(Group.objects.get(name=group_name))
+    user.groups.add(role_group(group_name))
     return user
 
 
