@@ -21,3 +21,9 @@ def test_loading_again_keeps_what_staff_edited(demo_content):
     Vendor.objects.filter(slug="clever").update(name="Clever (edited by staff)")
     call_command("load_demo_content", verbosity=0)
     assert Vendor.objects.get(slug="clever").name == "Clever (edited by staff)"
+
+
+def test_demo_content_starts_the_change_log(client, demo_content):
+    content = client.get("/changes/").content.decode()
+    for name in ["AllHere", "Clever", "DashPass", "Schoology"]:
+        assert name in content

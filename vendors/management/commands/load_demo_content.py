@@ -27,4 +27,7 @@ class Command(BaseCommand):
             return
         with transaction.atomic():
             call_command("loaddata", *DEMO_FIXTURES, verbosity=options["verbosity"])
+            # Fixtures load raw, which records no history; give every row its "created"
+            # entry so the change log starts from the demo content, not from nothing.
+            call_command("populate_history", auto=True, verbosity=0)
         self.stdout.write(self.style.SUCCESS("Loaded the demo clearinghouse."))
