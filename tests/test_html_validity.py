@@ -69,6 +69,11 @@ def test_every_public_page_is_valid_html(client, demo_content, java, tmp_path):
         reverse("vendors:data_element_list"),
         reverse("vendors:data_element", args=["parent-email"]),
         "/no-such-page/",
+        "/es/",
+        "/es/parent-data/",
+        "/ht/vendors/clever/",
+        "/es/data-elements/parent-email/",
+        "/es/no-such-page/",
     ]
     documents = {address: client.get(address).content.decode() for address in addresses}
     assert validation_messages(java, documents, tmp_path) == {}

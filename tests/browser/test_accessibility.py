@@ -24,6 +24,9 @@ PAGES = {
     "/data-elements/parent-email/": HTTPStatus.OK,
     "/no-such-page/": HTTPStatus.NOT_FOUND,
 }
+# The same pages in Spanish: the language switcher, translated text and English passages
+# marked lang="en" must be just as accessible.
+PAGES |= {f"/es{path}": status for path, status in PAGES.items()}
 
 
 def open_every_entry(page):
