@@ -16,6 +16,9 @@ RUN python -c "import tomllib; print('\n'.join(tomllib.load(open('pyproject.toml
 
 COPY . .
 
+# The Spanish and Haitian Creole interface: .po catalogs compiled to .mo in pure Python.
+RUN pybabel compile -d locale -D django
+
 # Hashed, compressed static files are built into the image; the key is a throwaway.
 RUN DEBUG=false SECRET_KEY=collectstatic-only python manage.py collectstatic --noinput
 

@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 INSTALLED := $(VENV)/.installed
 
-.PHONY: run test lint migrate demo superuser clean backup restore loadtest outage screenshots
+.PHONY: run test lint migrate demo superuser clean backup restore loadtest outage screenshots compile messages
 
 $(BIN)/python:
 	$(PYTHON) -c 'import sys; sys.exit("Python 3.12 or newer is needed (found %s)." % sys.version.split()[0]) if sys.version_info < (3, 12) else None'
@@ -18,7 +18,22 @@ $(INSTALLED): $(BIN)/python pyproject.toml requirements/constraints.txt
 
 install: $(INSTALLED)
 
-migrate: $(INSTALLED)
+# The interface in Spanish and Haitian Creole: .po catalogs (committed) compiled to .mo
+# (not committed) in pure Python, so no system gettext is needed to run the site.
+CATALOGS := $(wildcard locale/*/LC_MESSAGES/django.po)
+COMPILED := $(CATALOGS:.po=.mo)
+
+locale/%/LC_MESSAGES/django.mo: locale/%/LC_MESSAGES/django.po $(INSTALLED)
+	$(BIN)/pybabel compile -i $< -o $@ -l $*
+
+compile: $(COMPILED)
+
+## make messages: collect new interface strings into the es and ht catalogs (needs GNU gettext)
+messages: $(INSTALLED)
+	DEBUG=true $(BIN)/python manage.py makemessages -l es -l ht --no-obsolete \
+		--ignore=.venv --ignore=staticfiles --ignore=static --ignore=tests
+
+migrate: $(INSTALLED) compile
 	DEBUG=true $(BIN)/python manage.py migrate --noinput
 
 demo: migrate
@@ -29,7 +44,7 @@ run: demo
 	DEBUG=true $(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 
 ## make test: the whole suite (SQLite by default; DATABASE_URL picks another database)
-test: $(INSTALLED)
+test: $(INSTALLED) compile
 	$(BIN)/python -m pytest
 
 lint: $(INSTALLED)
@@ -37,7 +52,7 @@ lint: $(INSTALLED)
 	$(BIN)/ruff format --check .
 
 ## make screenshots: PNGs of the demo pages at desktop and phone widths, into docs/screenshots/
-screenshots: $(INSTALLED)
+screenshots: $(INSTALLED) compile
 	$(BIN)/python -m pytest tests/browser/screenshots.py -q -p no:cacheprovider
 
 superuser: migrate

@@ -32,6 +32,8 @@ ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[:
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
 INSTALLED_APPS = [
+    # Before the admin, so that its admin classes see the per-language fields.
+    "modeltranslation",
     "clearinghouse.apps.ClearinghouseAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -124,6 +126,11 @@ LANGUAGES = [
     ("ht", "Kreyòl ayisyen"),
 ]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# Staff enter content in English first; an untranslated field shows the English text,
+# marked lang="en" on the page (templatetags/clearinghouse.py), never a blank.
+FORMAT_MODULE_PATH = ["clearinghouse.formats"]
+MODELTRANSLATION_DEFAULT_LANGUAGE = "en"
+MODELTRANSLATION_FALLBACK_LANGUAGES = ("en",)
 TIME_ZONE = env.str("TIME_ZONE", default="America/New_York")
 USE_I18N = True
 USE_TZ = True

@@ -1,10 +1,22 @@
 import importlib
 
 import pytest
+from django.conf import settings
 from django.contrib.auth.models import Group, Permission
 from django.core.management import call_command
+from django.utils import translation
 
 from tests.factories import AudienceFactory, DistrictProfileFactory
+
+
+@pytest.fixture(autouse=True)
+def english_to_start():
+    """A request under /es/ leaves Spanish active in the test's thread, and a translated field
+    written then (a factory's description) lands in the Spanish column. Each test starts in
+    English, as every request to an unprefixed address does."""
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
 
 
 @pytest.fixture

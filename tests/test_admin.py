@@ -61,18 +61,18 @@ def test_staff_add_a_title_with_a_sharing_record_and_see_it_live(
             "slug": "new-reading-app",
             "company": "",
             "status": PublicationStatus.PUBLISHED,
-            "description": "Helps children read.",
-            "privacy_policy_label": "Privacy",
+            "description_en": "Helps children read.",
+            "privacy_policy_label_en": "Privacy",
             "privacy_policy_url": "https://reading.example/privacy",
-            "terms_label": "",
+            "terms_label_en": "",
             "terms_url": "",
-            "website_label": "reading.example",
+            "website_label_en": "reading.example",
             "website_url": "reading.example",
             "sharing_records-TOTAL_FORMS": "1",
             "sharing_records-INITIAL_FORMS": "0",
             "sharing_records-0-audience": parent_audience.pk,
             "sharing_records-0-status": PublicationStatus.PUBLISHED,
-            "sharing_records-0-elements_intro": "",
+            "sharing_records-0-elements_intro_en": "",
             "sharing_records-0-elements": [element.pk],
             "sharing_records-0-usage_statement": usage.pk,
             "sharing_records-0-destruction_term": destruction.pk,
@@ -94,7 +94,7 @@ def test_a_non_web_link_gets_a_form_error_not_a_crash(admin_client, parent_audie
     url = reverse("admin:vendors_vendor_change", args=[record.vendor.pk])
     response = admin_client.get(url)
     form = response.context["adminform"].form
-    data = {name: form.initial.get(name, "") for name in form.fields}
+    data = {name: form.initial.get(name) or "" for name in form.fields}
     data.update(
         {
             "privacy_policy_url": "ftp://files.example/policy",

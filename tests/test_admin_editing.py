@@ -89,10 +89,10 @@ def test_an_empty_statement_gets_a_form_error(admin_client, district):
     record = SharingRecordFactory()
     url = reverse("admin:vendors_usagestatement_change", args=[record.usage_statement.pk])
     data = change_form_data(admin_client.get(url))
-    data["text"] = "   "
+    data["text_en"] = "   "
     response = admin_client.post(url, data)
     assert response.status_code == HTTPStatus.OK
-    assert "text" in response.context["adminform"].form.errors
+    assert "text_en" in response.context["adminform"].form.errors
 
 
 def test_statement_change_form_warns_how_many_titles_show_it(

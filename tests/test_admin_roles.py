@@ -76,7 +76,7 @@ def test_editor_cannot_publish_through_the_change_form(editor_client, district, 
     data = change_form_data(editor_client.get(url))
     data["status"] = PublicationStatus.PUBLISHED
     data["sharing_records-0-status"] = PublicationStatus.PUBLISHED
-    data["description"] = "Edited by the editor."
+    data["description_en"] = "Edited by the editor."
     response = editor_client.post(url, data)
     assert response.status_code == HTTPStatus.FOUND
     record.refresh_from_db()
@@ -99,7 +99,7 @@ def test_editor_can_add_a_draft_title(editor_client, district):
         {
             "name": "Draft App",
             "slug": "draft-app",
-            "description": "Not yet reviewed.",
+            "description_en": "Not yet reviewed.",
             "sharing_records-TOTAL_FORMS": "0",
             "sharing_records-INITIAL_FORMS": "0",
             "slug_redirects-TOTAL_FORMS": "0",

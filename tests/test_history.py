@@ -51,7 +51,7 @@ def test_a_statement_edit_is_recorded(publisher_client, publisher, district):
     statement = record.usage_statement
     url = reverse("admin:vendors_usagestatement_change", args=[statement.pk])
     data = change_form_data(publisher_client.get(url))
-    data["text"] = "Used to run the reading program only."
+    data["text_en"] = "Used to run the reading program only."
     assert publisher_client.post(url, data).status_code == HTTPStatus.FOUND
     latest = UsageStatement.history.filter(id=statement.pk).latest()
     assert latest.history_user == publisher

@@ -72,6 +72,11 @@ def test_every_public_page_is_valid_html(client, demo_content, java, tmp_path):
         reverse("vendors:data_element", args=["parent-email"]),
         reverse("vendors:changes"),
         "/no-such-page/",
+        "/es/",
+        "/es/parent-data/",
+        "/ht/vendors/clever/",
+        "/es/data-elements/parent-email/",
+        "/es/no-such-page/",
     ]
     # The demo content is loaded without history: a new title gives the change log an entry.
     VendorFactory(name="A new title")

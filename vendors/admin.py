@@ -10,6 +10,7 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from import_export.admin import ImportExportModelAdmin
+from modeltranslation.admin import TranslationAdmin, TranslationStackedInline
 from simple_history.admin import SimpleHistoryAdmin
 
 from .forms import SharingRecordForm
@@ -27,6 +28,7 @@ from .models import (
     VendorSlugRedirect,
 )
 from .resources import VendorImportForm, VendorResource
+from .translation import MissingTranslationFilter
 
 PUBLISH_PERMISSION = "vendors.publish_vendor"
 
@@ -91,7 +93,8 @@ class PublishingAdminMixin:
 
 
 @admin.register(DistrictProfile)
-class DistrictProfileAdmin(admin.ModelAdmin):
+class DistrictProfileAdmin(TranslationAdmin):
+    list_filter = [MissingTranslationFilter]
     list_display = ["full_name", "short_name", "contact_email", "updated_at"]
     readonly_fields = ["updated_at"]
 
@@ -101,23 +104,25 @@ class DistrictProfileAdmin(admin.ModelAdmin):
 
 
 @admin.register(Audience)
-class AudienceAdmin(admin.ModelAdmin):
+class AudienceAdmin(TranslationAdmin):
     list_display = ["title", "name", "slug", "position"]
+    list_filter = [MissingTranslationFilter]
     search_fields = ["name", "title"]
     prepopulated_fields = {"slug": ["title"]}
 
 
 @admin.register(DataElementCategory)
-class DataElementCategoryAdmin(admin.ModelAdmin):
+class DataElementCategoryAdmin(TranslationAdmin):
     list_display = ["name", "position"]
+    list_filter = [MissingTranslationFilter]
     search_fields = ["name"]
     prepopulated_fields = {"slug": ["name"]}
 
 
 @admin.register(DataElement)
-class DataElementAdmin(SimpleHistoryAdmin):
+class DataElementAdmin(TranslationAdmin, SimpleHistoryAdmin):
     list_display = ["name", "category", "title_count"]
-    list_filter = ["category"]
+    list_filter = ["category", MissingTranslationFilter]
     search_fields = ["name", "category__name", "description"]
     autocomplete_fields = ["category"]
     prepopulated_fields = {"slug": ["name"]}
@@ -135,8 +140,9 @@ class DataElementAdmin(SimpleHistoryAdmin):
         return element.title_count
 
 
-class SharedTextAdmin(SimpleHistoryAdmin):
+class SharedTextAdmin(TranslationAdmin, SimpleHistoryAdmin):
     list_display = ["title", "title_count", "updated_at"]
+    list_filter = [MissingTranslationFilter]
     search_fields = ["title", "text"]
     readonly_fields = ["updated_at"]
     # The Vendor changelist filter that lists the titles showing this text.
@@ -182,7 +188,7 @@ class DestructionTermAdmin(SharedTextAdmin):
     vendor_lookup = "sharing_records__destruction_term__id__exact"
 
 
-class SharingRecordInline(admin.StackedInline):
+class SharingRecordInline(TranslationStackedInline):
     model = SharingRecord
     form = SharingRecordForm
     extra = 0
@@ -216,10 +222,13 @@ class VendorSlugRedirectInline(admin.TabularInline):
 
 
 @admin.register(Vendor)
-class VendorAdmin(PublishingAdminMixin, ImportExportModelAdmin, SimpleHistoryAdmin):
+class VendorAdmin(
+    PublishingAdminMixin, TranslationAdmin, ImportExportModelAdmin, SimpleHistoryAdmin
+):
     list_display = ["name", "company", "status", "audience_list", "updated_at"]
     list_filter = [
         "status",
+        MissingTranslationFilter,
         "sharing_records__audience",
         "sharing_records__elements",
         "sharing_records__elements__category",

@@ -10,6 +10,7 @@ attached to many records, so one edit changes every page that shows them.
 import re
 import unicodedata
 
+from django.conf import settings
 from django.core.validators import URLValidator
 from django.db import models
 from django.db.models import Q
@@ -317,11 +318,12 @@ class Vendor(models.Model):
 
     @property
     def links(self):
-        """The three links in the order the page shows them: (heading, label, url)."""
+        """The three links in the order the page shows them: (heading, label field, url). The
+        label is named rather than read, so the page can mark an untranslated one."""
         return [
-            (_("Privacy Policy"), self.privacy_policy_label, self.privacy_policy_url),
-            (_("Terms of Service"), self.terms_label, self.terms_url),
-            (_("Website"), self.website_label, self.website_url),
+            (_("Privacy Policy"), "privacy_policy_label", self.privacy_policy_url),
+            (_("Terms of Service"), "terms_label", self.terms_url),
+            (_("Website"), "website_label", self.website_url),
         ]
 
 
@@ -334,8 +336,13 @@ def fold_for_search(text):
 # pre_save rather than save(): loaddata (the demo content) saves raw, skipping save().
 @receiver(pre_save, sender=Vendor, dispatch_uid="vendor_search_text")
 def fill_vendor_search_text(sender, instance, **kwargs):
+    # Every language's description, so a parent finds a title by words in their language or
+    # in English, whichever the page they search from.
+    descriptions = [
+        getattr(instance, f"description_{code}", None) or "" for code, _name in settings.LANGUAGES
+    ]
     instance.search_text = fold_for_search(
-        " ".join([instance.name, instance.company, instance.description])
+        " ".join([instance.name, instance.company, instance.description, *descriptions])
     )
 
 

@@ -5,8 +5,10 @@ preview; this module says what the columns are and how a row becomes a title and
 its sharing records. A file with any bad row changes nothing.
 """
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.template.defaultfilters import filesizeformat
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 from import_export import fields, resources
 from import_export.forms import ImportForm
@@ -107,6 +109,12 @@ class VendorResource(resources.ModelResource):
         use_transactions = True
         skip_unchanged = False
 
+    # The spreadsheet holds the English texts. The admin follows the staff member's browser
+    # language, and a translated field reads and writes that language's column, so pin English.
+    def export(self, *args, **kwargs):
+        with translation.override(settings.MODELTRANSLATION_DEFAULT_LANGUAGE):
+            return super().export(*args, **kwargs)
+
     def __init__(self, **kwargs):
         super().__init__(**kwargs)
         self.audiences = list(Audience.objects.all())
@@ -129,7 +137,8 @@ class VendorResource(resources.ModelResource):
         # All or nothing: one invalid row rolls back every other row too.
         kwargs["use_transactions"] = True
         kwargs["rollback_on_validation_errors"] = True
-        return super().import_data(dataset, **kwargs)
+        with translation.override(settings.MODELTRANSLATION_DEFAULT_LANGUAGE):
+            return super().import_data(dataset, **kwargs)
 
     def before_import(self, dataset, **kwargs):
         if not dataset.headers or not len(dataset):

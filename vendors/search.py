@@ -55,7 +55,10 @@ def elements_matching(terms, elements):
     rows the page loads anyway, so this runs in Python and costs no query."""
     found = []
     for element in elements:
-        haystack = fold_for_search(f"{element.name} {element.category.name}")
+        # The visitor's language and English: a parent may know a term in either.
+        haystack = fold_for_search(
+            f"{element.name} {element.category.name} {element.name_en} {element.category.name_en}"
+        )
         if all(term in haystack for term in terms):
             found.append(element)
     return found

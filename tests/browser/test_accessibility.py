@@ -25,6 +25,9 @@ PAGES = {
     "/changes/": HTTPStatus.OK,
     "/no-such-page/": HTTPStatus.NOT_FOUND,
 }
+# The same pages in Spanish: the language switcher, translated text and English passages
+# marked lang="en" must be just as accessible.
+PAGES |= {f"/es{path}": status for path, status in PAGES.items()}
 
 
 def open_every_entry(page):

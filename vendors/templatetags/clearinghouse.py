@@ -1,8 +1,13 @@
 from urllib.parse import quote
 
 from django import template
+from django.conf import settings
+from django.urls import translate_url
+from django.utils.html import format_html
 from django.utils.safestring import mark_safe
+from django.utils.translation import get_language, get_language_info
 from django.utils.translation import gettext as _
+from modeltranslation.utils import build_localized_fieldname
 
 from vendors.markdown import render_markdown
 
@@ -38,3 +43,63 @@ def ask_district_href(context, vendor):
         quote(subject, safe=""),
         quote(body + "\n\n", safe=""),
     )
+
+
+def shows_english_fallback(obj, field):
+    """True when the visitor's language has no text for this field and English stands in."""
+    language = get_language() or settings.LANGUAGE_CODE
+    if language == settings.MODELTRANSLATION_DEFAULT_LANGUAGE:
+        return False
+    own_text = getattr(obj, build_localized_fieldname(field, language), None)
+    return not own_text and bool(getattr(obj, field))
+
+
+@register.filter
+def in_english(obj, field):
+    """Whether this field shows its English stand-in, for text derived from it (a summary)."""
+    return shows_english_fallback(obj, field)
+
+
+@register.filter
+def translated(obj, field):
+    """A short text in the visitor's language; the English stand-in is marked lang="en" so
+    that a screen reader reads it with an English voice (WCAG 3.1.2)."""
+    value = getattr(obj, field)
+    if shows_english_fallback(obj, field):
+        return format_html('<span lang="en">{}</span>', value)
+    return value
+
+
+@register.simple_tag
+def translated_markdown(obj, field):
+    """A Markdown passage in the visitor's language or, where it is not yet translated, the
+    English one marked lang="en" after a note in the visitor's language. Never blank."""
+    html = markdown_filter(getattr(obj, field))
+    if not shows_english_fallback(obj, field):
+        return html
+    return format_html(
+        '<p class="site-untranslated">{}</p><div lang="en">{}</div>',
+        _("This passage is not yet translated. Here it is in English."),
+        html,
+    )
+
+
+@register.simple_tag(takes_context=True)
+def language_versions(context):
+    """This page in each language: (code, name in its own language, absolute address,
+    is current). The query string is kept, so a filtered list stays filtered."""
+    request = context["request"]
+    current = get_language()
+    versions = []
+    for code, _name in settings.LANGUAGES:
+        path = translate_url(request.get_full_path(), code)
+        versions.append(
+            {
+                "code": code,
+                "name": get_language_info(code)["name_local"],
+                "path": path,
+                "url": request.build_absolute_uri(path),
+                "current": code == current,
+            }
+        )
+    return versions

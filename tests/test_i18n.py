@@ -1,0 +1,314 @@
+"""The site in English, Spanish and Haitian Creole: addresses, switcher, content fallback,
+search in each language, the interface catalogs, and the admin's list of missing translations."""
+
+import datetime
+import re
+from http import HTTPStatus
+from pathlib import Path
+
+import pytest
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
+from django.conf import settings
+from django.urls import reverse
+from django.utils import translation
+
+from tests.factories import (
+    AudienceFactory,
+    DataElementCategoryFactory,
+    DataElementFactory,
+    SharingRecordFactory,
+    VendorFactory,
+)
+from vendors.models import Audience, DistrictProfile, PublicationStatus, UsageStatement, Vendor
+
+pytestmark = pytest.mark.django_db
+
+CATALOGS = sorted(Path(settings.BASE_DIR, "locale").glob("*/LC_MESSAGES/django.po"))
+
+
+@pytest.fixture
+def reading_app(district, parent_audience):
+    vendor = VendorFactory(
+        name="ReadWell",
+        slug="readwell",
+        description="Helps children practise reading at home.",
+        description_es="Ayuda a los niños a practicar la lectura en casa.",
+        description_ht="Ede timoun yo pratike lekti lakay yo.",
+        privacy_policy_label_es="Política de privacidad",
+        terms_label_es="Términos",
+        website_label_es="Sitio web",
+    )
+    SharingRecordFactory(vendor=vendor, audience=parent_audience)
+    return vendor
+
+
+@pytest.fixture
+def english_only_app(district, parent_audience):
+    vendor = VendorFactory(
+        name="MathLab", slug="mathlab", description="Math practice with instant feedback."
+    )
+    SharingRecordFactory(vendor=vendor, audience=parent_audience)
+    return vendor
+
+
+def html_lang(response):
+    return re.search(r'<html lang="([^"]+)"', response.content.decode()).group(1)
+
+
+# Routing
+
+
+def test_english_addresses_stay_unprefixed_and_english(client, reading_app):
+    response = client.get("/parent-data/", headers={"accept-language": "es"})
+    assert response.status_code == HTTPStatus.OK
+    assert html_lang(response) == "en"
+    assert "Helps children practise reading" in response.content.decode()
+
+
+@pytest.mark.parametrize("language", ["es", "ht"])
+def test_a_language_prefix_opens_the_page_in_that_language(client, reading_app, language):
+    response = client.get(f"/{language}/vendors/readwell/")
+    assert response.status_code == HTTPStatus.OK
+    assert html_lang(response) == language
+    assert getattr(reading_app, f"description_{language}") in response.content.decode()
+
+
+def test_spanish_links_on_a_spanish_page_stay_in_spanish(client, reading_app):
+    content = client.get("/es/parent-data/").content.decode()
+    assert 'href="/es/vendors/readwell/"' in content
+    assert 'href="/es/data-elements/"' in content
+
+
+def test_the_interface_is_translated_on_a_spanish_page(client, reading_app):
+    content = client.get("/es/parent-data/").content.decode()
+    assert "Saltar al contenido principal" in content
+    assert "Skip to main content" not in content
+
+
+def test_the_404_page_is_translated(client, district):
+    response = client.get("/ht/no-such-page/")
+    assert response.status_code == HTTPStatus.NOT_FOUND
+    assert "Nou pa jwenn paj la" in response.content.decode()
+
+
+def test_an_unknown_language_prefix_is_not_found(client, district):
+    assert client.get("/fr/vendors/").status_code == HTTPStatus.NOT_FOUND
+
+
+def test_the_admin_is_not_language_prefixed(admin_client):
+    assert admin_client.get("/admin/").status_code == HTTPStatus.OK
+    assert admin_client.get("/es/admin/").status_code == HTTPStatus.NOT_FOUND
+
+
+def test_reverse_gives_the_prefixed_address_in_spanish():
+    with translation.override("es"):
+        assert reverse("vendors:vendor_list") == "/es/vendors/"
+    assert reverse("vendors:vendor_list") == "/vendors/"
+
+
+# Switcher and alternates
+
+
+def test_the_switcher_links_to_the_same_page_in_each_other_language(client, reading_app):
+    content = client.get("/es/vendors/readwell/").content.decode()
+    assert 'href="/vendors/readwell/" hreflang="en" lang="en">English<' in content
+    assert 'href="/ht/vendors/readwell/" hreflang="ht" lang="ht">Kreyòl Ayisyen<' in content
+    assert 'lang="es" aria-current="true">español<' in content
+
+
+def test_the_switcher_keeps_the_query_string(client, reading_app):
+    content = client.get("/parent-data/?q=read&element=x").content.decode()
+    assert 'href="/es/parent-data/?q=read&amp;element=x" hreflang="es"' in content
+
+
+def test_the_head_lists_every_language_version_and_a_default(client, reading_app):
+    content = client.get("/ht/parent-data/").content.decode()
+    for language, path in [
+        ("en", "/parent-data/"),
+        ("es", "/es/parent-data/"),
+        ("ht", "/ht/parent-data/"),
+        ("x-default", "/parent-data/"),
+    ]:
+        assert f'<link rel="alternate" hreflang="{language}" href="http://testserver{path}">' in (
+            content
+        )
+
+
+# Content fallback
+
+
+def test_a_translated_description_is_shown_without_the_note(client, reading_app):
+    content = client.get("/es/vendors/readwell/").content.decode()
+    assert "<p>Ayuda a los niños a practicar la lectura en casa.</p>" in content
+    assert '<div lang="en"><p>Helps children' not in content
+
+
+def test_an_untranslated_description_shows_the_english_marked_with_a_note(client, english_only_app):
+    content = client.get("/es/vendors/mathlab/").content.decode()
+    assert (
+        '<p class="site-untranslated">Este texto todavía no está traducido. '
+        'Aquí aparece en inglés.</p><div lang="en"><p>Math practice with instant feedback.</p>'
+    ) in content
+
+
+def test_the_note_is_in_haitian_creole_on_a_haitian_creole_page(client, english_only_app):
+    content = client.get("/ht/vendors/mathlab/").content.decode()
+    assert "Tèks sa a poko tradui. Men li an angle." in content
+
+
+def test_an_untranslated_short_text_is_marked_english(client, english_only_app):
+    content = client.get("/es/parent-data/").content.decode()
+    assert '<h1><span lang="en">Parent Data</span></h1>' in content
+
+
+def test_a_translated_audience_title_is_shown(client, english_only_app):
+    Audience.objects.filter(slug="parent-data").update(title_es="Datos de los padres")
+    content = client.get("/es/parent-data/").content.decode()
+    assert "<h1>Datos de los padres</h1>" in content
+
+
+def test_an_untranslated_link_label_is_marked_english(client, english_only_app):
+    content = client.get("/es/vendors/mathlab/").content.decode()
+    assert '<span lang="en">Privacy policy</span>' in content
+
+
+def test_english_pages_carry_no_untranslated_note(client, english_only_app):
+    content = client.get("/vendors/mathlab/").content.decode()
+    assert "site-untranslated" not in content
+    assert '<div lang="en">' not in content
+
+
+# Search
+
+
+@pytest.mark.parametrize(
+    ("language", "query"),
+    [("es", "lectura"), ("ht", "lekti"), ("es", "reading"), ("ht", "reading"), ("", "reading")],
+)
+def test_search_finds_a_title_by_its_words_in_the_visitors_language_or_english(
+    client, reading_app, language, query
+):
+    prefix = f"/{language}" if language else ""
+    response = client.get(f"{prefix}/search/", {"q": query})
+    assert response.context["page"].paginator.count == 1
+
+
+def test_search_finds_a_data_element_by_its_spanish_name(client, district):
+    DataElementFactory(
+        name="Parent Email",
+        name_es="Correo electrónico de los padres",
+        category=DataElementCategoryFactory(name="Contact"),
+    )
+    response = client.get("/es/search/", {"q": "correo electronico"})
+    assert [element.name_en for element in response.context["matching_elements"]] == [
+        "Parent Email"
+    ]
+
+
+def test_saving_a_translation_makes_it_searchable(client, english_only_app):
+    english_only_app.description_es = "Práctica de matemáticas con respuesta inmediata."
+    english_only_app.save()
+    response = client.get("/es/search/", {"q": "matematicas"})
+    assert response.context["page"].paginator.count == 1
+
+
+# Interface catalogs
+
+
+@pytest.mark.parametrize("catalog_path", CATALOGS, ids=lambda path: path.parts[-3])
+def test_every_interface_string_is_translated_and_none_is_fuzzy(catalog_path):
+    with catalog_path.open("rb") as po:
+        catalog = read_po(po)
+    problems = [
+        message.id
+        for message in catalog
+        if message.id
+        and (
+            message.fuzzy
+            or not message.string
+            or (isinstance(message.string, tuple) and not all(message.string))
+        )
+    ]
+    assert problems == []
+
+
+@pytest.mark.parametrize("catalog_path", CATALOGS, ids=lambda path: path.parts[-3])
+def test_every_catalog_compiles_with_matching_placeholders(catalog_path, tmp_path):
+    with catalog_path.open("rb") as po:
+        catalog = read_po(po)
+    errors = [(message.id, [str(error) for error in found]) for message, found in catalog.check()]
+    assert errors == []
+    with (tmp_path / "django.mo").open("wb") as mo:
+        write_mo(mo, catalog)
+    assert (tmp_path / "django.mo").stat().st_size > 0
+
+
+def test_there_is_a_catalog_for_every_language_but_english():
+    assert [path.parts[-3] for path in CATALOGS] == ["es", "ht"]
+
+
+# Admin
+
+
+def test_admin_lists_published_titles_missing_a_spanish_translation(
+    admin_client, reading_app, english_only_app
+):
+    response = admin_client.get(
+        reverse("admin:vendors_vendor_changelist"),
+        {"missing_translation": "es", "status__exact": PublicationStatus.PUBLISHED},
+    )
+    assert [vendor.slug for vendor in response.context["cl"].result_list] == ["mathlab"]
+
+
+def test_a_missing_label_translation_counts_as_missing(admin_client, reading_app):
+    Vendor.objects.filter(pk=reading_app.pk).update(terms_label_es="")
+    response = admin_client.get(
+        reverse("admin:vendors_vendor_changelist"), {"missing_translation": "es"}
+    )
+    assert [vendor.slug for vendor in response.context["cl"].result_list] == ["readwell"]
+
+
+def test_admin_lists_statements_missing_a_haitian_creole_translation(admin_client, reading_app):
+    statement = reading_app.sharing_records.get().usage_statement
+    response = admin_client.get(
+        reverse("admin:vendors_usagestatement_changelist"), {"missing_translation": "ht"}
+    )
+    assert list(response.context["cl"].result_list) == [statement]
+    UsageStatement.objects.filter(pk=statement.pk).update(text_ht="Pou lekòl la sèlman.")
+    response = admin_client.get(
+        reverse("admin:vendors_usagestatement_changelist"), {"missing_translation": "ht"}
+    )
+    assert list(response.context["cl"].result_list) == []
+
+
+def test_staff_enter_a_translation_in_the_normal_change_form(admin_client, reading_app):
+    response = admin_client.get(reverse("admin:vendors_vendor_change", args=[reading_app.pk]))
+    fields = response.context["adminform"].form.fields
+    assert {"description_en", "description_es", "description_ht"} <= set(fields)
+
+
+# Demo content
+
+
+@pytest.mark.parametrize("language", ["es", "ht"])
+def test_the_demo_fixed_texts_are_translated(demo_content, language):
+    district = DistrictProfile.load()
+    assert getattr(district, f"intro_{language}")
+    assert all(getattr(audience, f"title_{language}") for audience in Audience.objects.all())
+    for statement in UsageStatement.objects.all():
+        assert getattr(statement, f"text_{language}")
+
+
+def test_an_audience_without_any_translation_is_never_blank(client, district):
+    AudienceFactory(slug="staff-data", title="Staff Data", name="Staff")
+    content = client.get("/ht/staff-data/").content.decode()
+    assert '<span lang="en">Staff Data</span>' in content
+
+
+def test_a_haitian_creole_page_writes_dates_without_english_month_names(client, reading_app):
+    Vendor.objects.filter(pk=reading_app.pk).update(
+        updated_at=datetime.datetime(2026, 3, 9, 12, tzinfo=datetime.UTC)
+    )
+    content = client.get("/ht/vendors/readwell/").content.decode()
+    assert "Dènye mizajou: 09/03/2026" in content
