@@ -1,6 +1,10 @@
+import datetime
+
 import factory
 
 from vendors.models import (
+    Agreement,
+    AgreementStatus,
     Audience,
     DataElement,
     DataElementCategory,
@@ -8,6 +12,7 @@ from vendors.models import (
     DistrictProfile,
     PublicationStatus,
     SharingRecord,
+    Subprocessor,
     UsageStatement,
     Vendor,
 )
@@ -103,3 +108,30 @@ class SharingRecordFactory(factory.django.DjangoModelFactory):
         if not create:
             return
         self.elements.set(extracted if extracted is not None else [DataElementFactory()])
+
+
+class AgreementFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Agreement
+
+    vendor = factory.SubFactory(VendorFactory)
+    audience = None
+    status = AgreementStatus.ACTIVE
+    signed_on = datetime.date(2026, 1, 15)
+    effective_on = datetime.date(2026, 2, 1)
+    expires_on = datetime.date(2029, 1, 31)
+    last_reviewed_on = datetime.date(2026, 8, 1)
+    next_review_due = datetime.date(2027, 8, 1)
+    contact_name = "Office of Student Privacy"
+    contact_email = "privacy@district.example"
+    contact_phone = "555-0100"
+
+
+class SubprocessorFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Subprocessor
+
+    vendor = factory.SubFactory(VendorFactory)
+    name = factory.Sequence(lambda n: f"Hosting Company {n}")
+    purpose = "Stores the data on its servers."
+    location = "United States"

@@ -15,6 +15,7 @@ from simple_history.admin import SimpleHistoryAdmin
 from .forms import SharingRecordForm
 from .history import deleted_vendors, restore_vendor
 from .models import (
+    Agreement,
     Audience,
     DataElement,
     DataElementCategory,
@@ -22,6 +23,7 @@ from .models import (
     DistrictProfile,
     PublicationStatus,
     SharingRecord,
+    Subprocessor,
     UsageStatement,
     Vendor,
     VendorSlugRedirect,
@@ -195,6 +197,7 @@ class SharingRecordInline(admin.StackedInline):
         "elements",
         "usage_statement",
         "destruction_term",
+        ("legal_basis", "legal_basis_other"),
     ]
 
     def get_max_num(self, request, obj=None, **kwargs):
@@ -206,6 +209,40 @@ class SharingRecordInline(admin.StackedInline):
         if not can_publish(request):
             readonly.append("status")
         return readonly
+
+
+AGREEMENT_FIELDSETS = [
+    (None, {"fields": ["status", ("signed_on", "effective_on", "expires_on")]}),
+    (_("Review"), {"fields": [("last_reviewed_on", "next_review_due")]}),
+    (
+        _("District point of contact"),
+        {"fields": ["contact_name", ("contact_email", "contact_phone")]},
+    ),
+    (
+        _("When it ends"),
+        {
+            "fields": [
+                ("ended_on", "end_reason"),
+                ("destruction_requested_on", "destruction_certified_on"),
+            ],
+        },
+    ),
+]
+
+
+class AgreementInline(admin.StackedInline):
+    model = Agreement
+    extra = 0
+    fieldsets = [
+        (None, {"fields": ["audience"]}),
+        *AGREEMENT_FIELDSETS,
+    ]
+
+
+class SubprocessorInline(admin.TabularInline):
+    model = Subprocessor
+    extra = 0
+    fields = ["name", "purpose", "location", "position"]
 
 
 class VendorSlugRedirectInline(admin.TabularInline):
@@ -227,9 +264,17 @@ class VendorAdmin(PublishingAdminMixin, ImportExportModelAdmin, SimpleHistoryAdm
     search_fields = ["name", "company", "description", "sharing_records__elements__name"]
     prepopulated_fields = {"slug": ["name"]}
     readonly_fields = ["created_at", "updated_at"]
-    inlines = [SharingRecordInline, VendorSlugRedirectInline]
+    inlines = [
+        AgreementInline,
+        SharingRecordInline,
+        SubprocessorInline,
+        VendorSlugRedirectInline,
+    ]
     fieldsets = [
-        (None, {"fields": ["name", "slug", "company", "status", "description"]}),
+        (
+            None,
+            {"fields": ["name", "slug", "company", "status", "description", "business_address"]},
+        ),
         (
             _("Links"),
             {
@@ -341,7 +386,7 @@ class VendorAdmin(PublishingAdminMixin, ImportExportModelAdmin, SimpleHistoryAdm
 class SharingRecordAdmin(PublishingAdminMixin, SimpleHistoryAdmin):
     form = SharingRecordForm
     list_display = ["vendor", "audience", "status", "updated_at"]
-    list_filter = ["audience", "status", "elements__category"]
+    list_filter = ["audience", "status", "legal_basis", "elements__category"]
     search_fields = ["vendor__name", "elements__name"]
     autocomplete_fields = ["vendor", "usage_statement", "destruction_term"]
     filter_horizontal = ["elements"]
@@ -355,4 +400,36 @@ class VendorSlugRedirectAdmin(admin.ModelAdmin):
     search_fields = ["old_slug", "vendor__name"]
     autocomplete_fields = ["vendor"]
     readonly_fields = ["created_at"]
+    list_select_related = ["vendor"]
+
+
+@admin.register(Agreement)
+class AgreementAdmin(SimpleHistoryAdmin):
+    list_display = [
+        "vendor",
+        "audience",
+        "status",
+        "expires_on",
+        "next_review_due",
+        "destruction_certified_on",
+    ]
+    list_filter = ["status", "end_reason", "audience"]
+    search_fields = ["vendor__name", "contact_name"]
+    autocomplete_fields = ["vendor"]
+    list_select_related = ["vendor", "audience"]
+    readonly_fields = ["updated_at"]
+    date_hierarchy = "expires_on"
+    fieldsets = [
+        (None, {"fields": ["vendor", "audience"]}),
+        *AGREEMENT_FIELDSETS,
+        (_("Dates"), {"fields": ["updated_at"]}),
+    ]
+
+
+@admin.register(Subprocessor)
+class SubprocessorAdmin(SimpleHistoryAdmin):
+    list_display = ["name", "vendor", "purpose", "location"]
+    list_filter = ["location"]
+    search_fields = ["name", "purpose", "vendor__name"]
+    autocomplete_fields = ["vendor"]
     list_select_related = ["vendor"]

@@ -10,12 +10,14 @@ attached to many records, so one edit changes every page that shows them.
 import re
 import unicodedata
 
+from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.db import models
 from django.db.models import Q
 from django.db.models.signals import pre_save
 from django.dispatch import receiver
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -253,6 +255,11 @@ class Vendor(models.Model):
     website_url = models.URLField(
         _("website URL"), max_length=500, blank=True, validators=[http_url_validator]
     )
+    business_address = models.TextField(
+        _("vendor business address"),
+        blank=True,
+        help_text=_("The company's postal address, as its agreement gives it."),
+    )
     status = models.CharField(
         _("status"),
         max_length=20,
@@ -357,6 +364,36 @@ class VendorSlugRedirect(models.Model):
         return f"{self.old_slug} → {self.vendor.slug}"
 
 
+class LegalBasis(models.TextChoices):
+    FERPA_SCHOOL_OFFICIAL = "ferpa_school_official", _("FERPA school official")
+    DIRECTORY_INFORMATION = "directory_information", _("Directory information")
+    PARENT_CONSENT = "parent_consent", _("Parent consent")
+    COPPA_SCHOOL_CONSENT = "coppa_school_consent", _("COPPA school consent")
+    OTHER = "other", _("Other")
+
+
+# What each basis means for a family, in the words a parent page can use as they are.
+LEGAL_BASIS_EXPLANATIONS = {
+    LegalBasis.FERPA_SCHOOL_OFFICIAL: _(
+        "Federal law (FERPA) lets the district share these records without asking you first "
+        "because the company works for the district as a “school official”: it may use them "
+        "only for the service the district asked for, under the district's direct control."
+    ),
+    LegalBasis.DIRECTORY_INFORMATION: _(
+        "These are “directory information” under federal law (FERPA). The district may share "
+        "them unless you have opted out of directory information sharing; if you opt out, "
+        "they are not shared."
+    ),
+    LegalBasis.PARENT_CONSENT: _(
+        "The district shares these records only with a parent's written consent."
+    ),
+    LegalBasis.COPPA_SCHOOL_CONSENT: _(
+        "Federal law (COPPA) lets the school consent on parents' behalf for children under 13, "
+        "for educational use only: the company may not use the data for anything else."
+    ),
+}
+
+
 class SharingRecordQuerySet(models.QuerySet):
     def published(self):
         return self.filter(
@@ -378,6 +415,7 @@ class SharingRecordQuerySet(models.QuerySet):
         ).prefetch_related(
             models.Prefetch("elements", queryset=DataElement.objects.with_category()),
             "vendor__slug_redirects",
+            "vendor__agreements",
         )
 
 
@@ -419,6 +457,19 @@ class SharingRecord(models.Model):
         related_name="sharing_records",
         verbose_name=_("when & how the data will be destroyed"),
     )
+    legal_basis = models.CharField(
+        _("legal basis"),
+        max_length=30,
+        choices=LegalBasis.choices,
+        blank=True,
+        help_text=_("Why the law allows the district to share this data. Blank: not stated."),
+    )
+    legal_basis_other = models.CharField(
+        _("legal basis, in your words"),
+        max_length=500,
+        blank=True,
+        help_text=_("Only when the legal basis is “Other”: say it in plain language."),
+    )
     status = models.CharField(
         _("status"),
         max_length=20,
@@ -442,6 +493,10 @@ class SharingRecord(models.Model):
                 condition=Q(status__in=PublicationStatus.values),
                 name="sharing_record_status_valid",
             ),
+            models.CheckConstraint(
+                condition=Q(legal_basis__in=["", *LegalBasis.values]),
+                name="sharing_record_legal_basis_valid",
+            ),
         ]
 
     def __str__(self):
@@ -454,3 +509,199 @@ class SharingRecord(models.Model):
 
     def get_absolute_url(self):
         return f"{self.audience.get_absolute_url()}#{self.vendor.slug}"
+
+    @property
+    def legal_basis_explanation(self):
+        """The basis in plain language, or "" when staff have not stated it."""
+        if self.legal_basis == LegalBasis.OTHER:
+            return self.legal_basis_other
+        return LEGAL_BASIS_EXPLANATIONS.get(self.legal_basis, "")
+
+    @property
+    def agreement(self):
+        """The agreement covering this record: its audience's own, else the title's general one.
+
+        Reads vendor.agreements.all() so that a prefetch (for_display) answers it."""
+        general = None
+        for agreement in self.vendor.agreements.all():
+            if agreement.audience_id == self.audience_id:
+                return agreement
+            if agreement.audience_id is None:
+                general = agreement
+        return general
+
+
+def touch_vendor(vendor_id):
+    """A title's "last updated" date, and the exports' Last-Modified, cover its agreements
+    and subprocessors too: a parent comparing dates must see that something changed."""
+    Vendor.objects.filter(pk=vendor_id).update(updated_at=timezone.now())
+
+
+class AgreementStatus(models.TextChoices):
+    PENDING = "pending", _("Pending")
+    ACTIVE = "active", _("Active")
+    ENDED = "ended", _("Ended")
+
+
+class EndReason(models.TextChoices):
+    EXPIRED = "expired", _("The agreement expired")
+    TERMINATED = "terminated", _("The agreement was terminated")
+    VENDOR_CEASED = "vendor_ceased", _("The vendor ceased operations")
+
+
+class Agreement(models.Model):
+    """The district's data-sharing agreement with a title, over its whole life.
+
+    One per title, or one per title and audience where the terms differ: a record uses
+    its audience's agreement when there is one, else the title's general one."""
+
+    vendor = models.ForeignKey(
+        Vendor,
+        on_delete=models.CASCADE,
+        related_name="agreements",
+        verbose_name=_("software title"),
+    )
+    audience = models.ForeignKey(
+        Audience,
+        on_delete=models.PROTECT,
+        related_name="agreements",
+        verbose_name=_("audience"),
+        null=True,
+        blank=True,
+        help_text=_("Leave blank when one agreement covers every audience."),
+    )
+    status = models.CharField(
+        _("agreement status"),
+        max_length=20,
+        choices=AgreementStatus.choices,
+        default=AgreementStatus.PENDING,
+    )
+    signed_on = models.DateField(_("signed"), null=True, blank=True)
+    effective_on = models.DateField(_("effective"), null=True, blank=True)
+    expires_on = models.DateField(_("expires"), null=True, blank=True)
+    last_reviewed_on = models.DateField(_("last reviewed"), null=True, blank=True)
+    next_review_due = models.DateField(_("next review due"), null=True, blank=True)
+    contact_name = models.CharField(
+        _("district point of contact"),
+        max_length=200,
+        blank=True,
+        help_text=_("The person or office at the district that parents can ask about it."),
+    )
+    contact_email = models.EmailField(_("point of contact email"), blank=True)
+    contact_phone = models.CharField(_("point of contact phone"), max_length=40, blank=True)
+    ended_on = models.DateField(_("sharing ended"), null=True, blank=True)
+    end_reason = models.CharField(
+        _("why it ended"), max_length=20, choices=EndReason.choices, blank=True
+    )
+    destruction_requested_on = models.DateField(_("destruction requested"), null=True, blank=True)
+    destruction_certified_on = models.DateField(
+        _("destruction certified"),
+        null=True,
+        blank=True,
+        help_text=_("The date the vendor certified in writing that the data was destroyed."),
+    )
+    updated_at = models.DateTimeField(_("last updated"), auto_now=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("agreement")
+        verbose_name_plural = _("agreements")
+        ordering = ["vendor__name", "audience__position"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["vendor", "audience"], name="one_agreement_per_title_and_audience"
+            ),
+            models.UniqueConstraint(
+                fields=["vendor"],
+                condition=Q(audience__isnull=True),
+                name="one_general_agreement_per_title",
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=AgreementStatus.values), name="agreement_status_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(end_reason__in=["", *EndReason.values]),
+                name="agreement_end_reason_valid",
+            ),
+        ]
+
+    def __str__(self):
+        if self.audience_id:
+            return f"{self.vendor.name} — {self.audience.name}"
+        return self.vendor.name
+
+    def save(self, *args, **kwargs):
+        super().save(*args, **kwargs)
+        touch_vendor(self.vendor_id)
+
+    def get_absolute_url(self):
+        return f"{self.vendor.get_absolute_url()}#agreement"
+
+    @property
+    def destruction_pending_days(self):
+        """Days since sharing ended without a destruction certificate; None when not pending."""
+        if self.status != AgreementStatus.ENDED or not self.ended_on:
+            return None
+        if self.destruction_certified_on:
+            return None
+        return (timezone.localdate() - self.ended_on).days
+
+    def clean(self):
+        errors = {}
+        if self.effective_on and self.expires_on and self.expires_on < self.effective_on:
+            errors["expires_on"] = _("An agreement cannot expire before it takes effect.")
+        if self.status == AgreementStatus.ENDED and not self.ended_on:
+            errors["ended_on"] = _("Say when sharing ended: parents count the days from it.")
+        if self.ended_on and self.status != AgreementStatus.ENDED:
+            errors["status"] = _("An agreement with an end date must have the status “Ended”.")
+        certified, ended = self.destruction_certified_on, self.ended_on
+        if certified and ended and certified < ended:
+            errors["destruction_certified_on"] = _(
+                "Destruction cannot be certified before sharing ended."
+            )
+        if errors:
+            raise ValidationError(errors)
+
+
+class Subprocessor(models.Model):
+    """A company the vendor passes the district's data to (Illinois calls them subcontractors)."""
+
+    vendor = models.ForeignKey(
+        Vendor,
+        on_delete=models.CASCADE,
+        related_name="subprocessors",
+        verbose_name=_("software title"),
+    )
+    name = models.CharField(_("company name"), max_length=200)
+    purpose = models.CharField(_("what it does with the data"), max_length=500)
+    location = models.CharField(
+        _("location"),
+        max_length=200,
+        blank=True,
+        help_text=_("Where it processes the data, if known, e.g. United States."),
+    )
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("subprocessor")
+        verbose_name_plural = _("subprocessors")
+        ordering = ["vendor__name", "position", "name"]
+        constraints = [
+            models.CheckConstraint(condition=~Q(name=""), name="subprocessor_name_not_empty"),
+            models.UniqueConstraint(
+                fields=["vendor", "name"], name="subprocessor_name_unique_per_title"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.name} ({self.vendor.name})"
+
+    def save(self, *args, **kwargs):
+        super().save(*args, **kwargs)
+        touch_vendor(self.vendor_id)
+
+    def get_absolute_url(self):
+        return f"{self.vendor.get_absolute_url()}#subprocessors"

@@ -9,6 +9,7 @@ from django.shortcuts import redirect
 from django.views.generic import DetailView, ListView, TemplateView
 
 from .models import (
+    Agreement,
     Audience,
     DataElement,
     DataElementCategory,
@@ -111,7 +112,9 @@ class VendorDetailView(DetailView):
                 "sharing_records",
                 queryset=SharingRecord.objects.visible_to(self.request.user).for_display(),
                 to_attr="visible_records",
-            )
+            ),
+            Prefetch("agreements", queryset=Agreement.objects.select_related("audience")),
+            "subprocessors",
         )
 
     def get(self, request, *args, **kwargs):
