@@ -11,6 +11,7 @@ from vendors.models import (
     DestructionTerm,
     DistrictProfile,
     PublicationStatus,
+    SecurityIncident,
     SharingRecord,
     Subprocessor,
     UsageStatement,
@@ -135,3 +136,22 @@ class SubprocessorFactory(factory.django.DjangoModelFactory):
     name = factory.Sequence(lambda n: f"Hosting Company {n}")
     purpose = "Stores the data on its servers."
     location = "United States"
+
+
+class SecurityIncidentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = SecurityIncident
+        skip_postgeneration_save = True
+
+    vendor = factory.SubFactory(VendorFactory)
+    discovered_on = datetime.date(2026, 2, 10)
+    disclosed_on = datetime.date(2026, 2, 20)
+    summary = "Someone used a stolen password to copy student records."
+    students_affected = 1200
+    notice_url = "https://vendor.example/notice"
+    status = PublicationStatus.PUBLISHED
+
+    @factory.post_generation
+    def elements(self, create, extracted, **kwargs):
+        if create and extracted:
+            self.elements.set(extracted)

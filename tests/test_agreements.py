@@ -13,6 +13,7 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
+from tests.admin_forms import change_form_data
 from tests.factories import (
     AgreementFactory,
     SharingRecordFactory,
@@ -20,7 +21,14 @@ from tests.factories import (
 )
 from tests.test_html_validity import validation_messages
 from vendors.forms import SharingRecordForm
-from vendors.models import Agreement, AgreementStatus, EndReason, LegalBasis, Vendor
+from vendors.models import (
+    Agreement,
+    AgreementStatus,
+    EndReason,
+    LegalBasis,
+    PublicationStatus,
+    Vendor,
+)
 from vendors.open_data import load_schema
 
 pytestmark = pytest.mark.django_db
@@ -305,4 +313,68 @@ def test_a_fully_filled_agreement_page_is_valid_html(client, vendor, tmp_path):
     SubprocessorFactory(vendor=vendor)
     SubprocessorFactory(vendor=vendor, location="")
     documents = {"permalink": permalink(client, vendor)}
+    assert validation_messages(java, documents, tmp_path) == {}
+
+
+@pytest.fixture
+def former(vendor):
+    vendor.status = PublicationStatus.RETIRED
+    vendor.save()
+    AgreementFactory(
+        vendor=vendor,
+        status=AgreementStatus.ENDED,
+        ended_on=timezone.localdate() - datetime.timedelta(days=40),
+        end_reason=EndReason.TERMINATED,
+    )
+    return vendor
+
+
+def test_a_former_vendor_leaves_the_current_lists(client, former, parent_audience):
+    current = client.get(reverse("vendors:vendor_list")).content.decode()
+    current_section = current.split('id="former-vendors"')[0]
+    assert "Reading Buddy" not in current_section
+    assert "Reading Buddy" not in client.get(parent_audience.get_absolute_url()).content.decode()
+
+
+def test_the_former_vendors_section_lists_it_with_its_destruction_status(client, former):
+    page = client.get(reverse("vendors:vendor_list")).content.decode()
+    former_section = page.split('id="former-vendors"')[1]
+    assert "Reading Buddy" in former_section
+    assert "Destruction not yet certified — 40 days since the end." in former_section
+
+
+def test_a_former_vendor_permalink_stays_public_and_says_so(client, former):
+    page = permalink(client, former)
+    assert "Former vendor." in page
+    assert "Destruction not yet certified — 40 days since the end." in page
+
+
+def test_a_former_vendor_permalink_still_shows_what_was_shared(client, former, record):
+    element = record.elements.get()
+    assert element.name in permalink(client, former)
+
+
+def test_without_former_vendors_the_section_is_absent(client, vendor):
+    assert 'id="former-vendors"' not in client.get(reverse("vendors:vendor_list")).content.decode()
+
+
+def test_admin_warns_when_every_agreement_ended_but_the_title_is_current(admin_client, vendor):
+    agreement = AgreementFactory(
+        vendor=vendor, status=AgreementStatus.ENDED, ended_on=datetime.date(2026, 3, 1)
+    )
+    url = reverse("admin:vendors_vendor_change", args=[vendor.pk])
+    data = change_form_data(admin_client.get(url))
+    response = admin_client.post(url, data, follow=True)
+    assert agreement.pk
+    assert "A publisher should retire it" in response.content.decode()
+
+
+def test_former_vendor_pages_are_valid_html(client, former, tmp_path):
+    java = shutil.which("java")
+    if java is None:
+        pytest.skip("Java is not installed, so the HTML validator did not run.")
+    documents = {
+        "list": client.get(reverse("vendors:vendor_list")).content.decode(),
+        "permalink": permalink(client, former),
+    }
     assert validation_messages(java, documents, tmp_path) == {}

@@ -68,6 +68,7 @@ def test_every_public_page_is_valid_html(client, demo_content, java, tmp_path):
         reverse("vendors:vendor_detail", args=["clever"]),
         reverse("vendors:data_element_list"),
         reverse("vendors:data_element", args=["parent-email"]),
+        reverse("vendors:incident_list"),
         "/no-such-page/",
     ]
     documents = {address: client.get(address).content.decode() for address in addresses}

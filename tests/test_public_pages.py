@@ -240,7 +240,7 @@ def test_query_count_does_not_grow_with_the_number_of_titles(
 
 
 def test_permalink_query_count_is_fixed(client, published_record, django_assert_num_queries):
-    # Three of the nine fetch the title's agreements (for the page and for each record's
-    # badge) and its subprocessors, however many there are.
-    with django_assert_num_queries(9):
+    # Four of the ten fetch the title's agreements (for the page and for each record's
+    # badge), its subprocessors and its incidents, however many there are.
+    with django_assert_num_queries(10):
         client.get("/vendors/clever/")

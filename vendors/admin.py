@@ -22,6 +22,7 @@ from .models import (
     DestructionTerm,
     DistrictProfile,
     PublicationStatus,
+    SecurityIncident,
     SharingRecord,
     Subprocessor,
     UsageStatement,
@@ -300,6 +301,22 @@ class VendorAdmin(PublishingAdminMixin, ImportExportModelAdmin, SimpleHistoryAdm
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("sharing_records__audience")
 
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        vendor = form.instance
+        # Ending an agreement records a fact; retiring the title is the publisher's decision
+        # that moves it to "Former vendors". Say so, so that neither step is forgotten.
+        if vendor.status == PublicationStatus.PUBLISHED and vendor.all_agreements_ended:
+            self.message_user(
+                request,
+                _(
+                    "Every agreement of “%(name)s” has ended, but the title is still listed "
+                    "as current. A publisher should retire it to move it to Former vendors."
+                )
+                % {"name": vendor.name},
+                messages.WARNING,
+            )
+
     def add_data_read_fail_error_to_form(self, form, error):
         if isinstance(error, UnicodeDecodeError):
             form.add_error(
@@ -403,6 +420,29 @@ class VendorSlugRedirectAdmin(admin.ModelAdmin):
     list_select_related = ["vendor"]
 
 
+class NeedsActionFilter(admin.SimpleListFilter):
+    """The same lists as `manage.py clearinghouse_report`, one click away."""
+
+    title = _("needs action")
+    parameter_name = "needs_action"
+
+    def lookups(self, request, model_admin):
+        return [
+            ("expiring", _("Expiring within 90 days")),
+            ("review", _("Review overdue")),
+            ("certificate", _("No destruction certificate 30 days after the end")),
+        ]
+
+    def queryset(self, request, queryset):
+        lists = {
+            "expiring": queryset.expiring_soon,
+            "review": queryset.review_overdue,
+            "certificate": queryset.certificate_overdue,
+        }
+        chosen = lists.get(self.value())
+        return chosen() if chosen else queryset
+
+
 @admin.register(Agreement)
 class AgreementAdmin(SimpleHistoryAdmin):
     list_display = [
@@ -413,7 +453,7 @@ class AgreementAdmin(SimpleHistoryAdmin):
         "next_review_due",
         "destruction_certified_on",
     ]
-    list_filter = ["status", "end_reason", "audience"]
+    list_filter = [NeedsActionFilter, "status", "end_reason", "audience"]
     search_fields = ["vendor__name", "contact_name"]
     autocomplete_fields = ["vendor"]
     list_select_related = ["vendor", "audience"]
@@ -433,3 +473,26 @@ class SubprocessorAdmin(SimpleHistoryAdmin):
     search_fields = ["name", "purpose", "vendor__name"]
     autocomplete_fields = ["vendor"]
     list_select_related = ["vendor"]
+
+
+@admin.register(SecurityIncident)
+class SecurityIncidentAdmin(PublishingAdminMixin, SimpleHistoryAdmin):
+    # Retiring means nothing for an incident: it stays public for as long as it is published.
+    actions = ["publish", "unpublish"]
+    list_display = ["vendor", "discovered_on", "disclosed_on", "students_affected", "status"]
+    list_filter = ["status", "vendor"]
+    search_fields = ["vendor__name", "summary"]
+    autocomplete_fields = ["vendor", "elements"]
+    list_select_related = ["vendor"]
+    readonly_fields = ["updated_at"]
+    date_hierarchy = "discovered_on"
+    fields = [
+        "vendor",
+        "status",
+        ("discovered_on", "disclosed_on"),
+        "summary",
+        "elements",
+        "students_affected",
+        "notice_url",
+        "updated_at",
+    ]

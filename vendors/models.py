@@ -7,6 +7,7 @@ says when and how they are destroyed. Statements and terms are written once and
 attached to many records, so one edit changes every page that shows them.
 """
 
+import datetime
 import re
 import unicodedata
 
@@ -217,6 +218,10 @@ class VendorQuerySet(models.QuerySet):
     def set_status(self, status):
         return set_status_one_by_one(self, status)
 
+    def former(self):
+        """Former vendors: retired titles, off the current lists but public at their permalink."""
+        return self.filter(status=PublicationStatus.RETIRED)
+
     def visible_to(self, user):
         """Staff may preview drafts at their real address; visitors see published titles."""
         if user.is_authenticated and user.is_staff:
@@ -323,6 +328,23 @@ class Vendor(models.Model):
         return self.status == PublicationStatus.DRAFT
 
     @property
+    def is_former(self):
+        return self.status == PublicationStatus.RETIRED
+
+    @property
+    def ended_agreement(self):
+        """The agreement that ended last, for a former vendor's summary; None if none ended.
+
+        Reads agreements.all() so that a prefetch answers it."""
+        ended = [a for a in self.agreements.all() if a.status == AgreementStatus.ENDED]
+        return max(ended, key=lambda a: a.ended_on or datetime.date.min, default=None)
+
+    @property
+    def all_agreements_ended(self):
+        agreements = list(self.agreements.all())
+        return bool(agreements) and all(a.status == AgreementStatus.ENDED for a in agreements)
+
+    @property
     def links(self):
         """The three links in the order the page shows them: (heading, label, url)."""
         return [
@@ -403,7 +425,10 @@ class SharingRecordQuerySet(models.QuerySet):
     def visible_to(self, user):
         if user.is_authenticated and user.is_staff:
             return self.all()
-        return self.published()
+        # A former (retired) title's permalink still says what it received.
+        return self.filter(status=PublicationStatus.PUBLISHED).exclude(
+            vendor__status=PublicationStatus.DRAFT
+        )
 
     def set_status(self, status):
         return set_status_one_by_one(self, status)
@@ -549,6 +574,37 @@ class EndReason(models.TextChoices):
     VENDOR_CEASED = "vendor_ceased", _("The vendor ceased operations")
 
 
+# How long a published entry may go without review before pages say so.
+REVIEW_MAX_AGE = datetime.timedelta(days=365)
+EXPIRY_WARNING = datetime.timedelta(days=90)
+# The seed's terms give the vendor time to destroy and certify; past this, staff chase it.
+CERTIFICATE_GRACE = datetime.timedelta(days=30)
+
+
+class AgreementQuerySet(models.QuerySet):
+    """The lists staff must act on; the dashboard, the report command and filters share them."""
+
+    def expiring_soon(self, today=None):
+        today = today or timezone.localdate()
+        return self.exclude(status=AgreementStatus.ENDED).filter(
+            expires_on__gte=today, expires_on__lte=today + EXPIRY_WARNING
+        )
+
+    def review_overdue(self, today=None):
+        today = today or timezone.localdate()
+        return self.exclude(status=AgreementStatus.ENDED).filter(
+            Q(next_review_due__lt=today) | Q(last_reviewed_on__lt=today - REVIEW_MAX_AGE)
+        )
+
+    def certificate_overdue(self, today=None):
+        today = today or timezone.localdate()
+        return self.filter(
+            status=AgreementStatus.ENDED,
+            destruction_certified_on__isnull=True,
+            ended_on__lte=today - CERTIFICATE_GRACE,
+        )
+
+
 class Agreement(models.Model):
     """The district's data-sharing agreement with a title, over its whole life.
 
@@ -602,6 +658,7 @@ class Agreement(models.Model):
     )
     updated_at = models.DateTimeField(_("last updated"), auto_now=True)
 
+    objects = AgreementQuerySet.as_manager()
     history = HistoricalRecords()
 
     class Meta:
@@ -637,6 +694,13 @@ class Agreement(models.Model):
 
     def get_absolute_url(self):
         return f"{self.vendor.get_absolute_url()}#agreement"
+
+    @property
+    def review_overdue(self):
+        """True when the district's last review is more than a year old: the public flag."""
+        if self.status == AgreementStatus.ENDED or not self.last_reviewed_on:
+            return False
+        return self.last_reviewed_on < timezone.localdate() - REVIEW_MAX_AGE
 
     @property
     def destruction_pending_days(self):
@@ -705,3 +769,91 @@ class Subprocessor(models.Model):
 
     def get_absolute_url(self):
         return f"{self.vendor.get_absolute_url()}#subprocessors"
+
+
+class SecurityIncidentQuerySet(models.QuerySet):
+    def published(self):
+        # An incident stays public when its title is retired: families still need to know.
+        return self.filter(status=PublicationStatus.PUBLISHED).exclude(
+            vendor__status=PublicationStatus.DRAFT
+        )
+
+    def set_status(self, status):
+        return set_status_one_by_one(self, status)
+
+
+class SecurityIncident(models.Model):
+    """A breach or other security incident at a vendor that touched the district's data."""
+
+    vendor = models.ForeignKey(
+        Vendor,
+        on_delete=models.CASCADE,
+        related_name="security_incidents",
+        verbose_name=_("software title"),
+    )
+    discovered_on = models.DateField(_("discovered"))
+    disclosed_on = models.DateField(
+        _("disclosed to the district"),
+        null=True,
+        blank=True,
+        help_text=_("When the vendor told the district. Blank while not yet disclosed."),
+    )
+    summary = models.TextField(
+        _("what happened"),
+        help_text=_("In plain language, for parents. Shown as written (no Markdown)."),
+    )
+    elements = models.ManyToManyField(
+        DataElement,
+        related_name="security_incidents",
+        verbose_name=_("data elements involved"),
+        blank=True,
+    )
+    students_affected = models.PositiveIntegerField(
+        _("district students affected"),
+        null=True,
+        blank=True,
+        help_text=_("Leave blank while the number is not known."),
+    )
+    notice_url = models.URLField(
+        _("link to the notice"), max_length=500, blank=True, validators=[http_url_validator]
+    )
+    status = models.CharField(
+        _("status"),
+        max_length=20,
+        choices=PublicationStatus.choices,
+        default=PublicationStatus.DRAFT,
+    )
+    updated_at = models.DateTimeField(_("last updated"), auto_now=True)
+
+    objects = SecurityIncidentQuerySet.as_manager()
+    history = HistoricalRecords(m2m_fields=[elements])
+
+    class Meta:
+        verbose_name = _("security incident")
+        verbose_name_plural = _("security incidents")
+        ordering = ["-discovered_on", "vendor__name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(summary=""), name="security_incident_summary_not_empty"
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=PublicationStatus.values),
+                name="security_incident_status_valid",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.vendor.name}, {self.discovered_on.isoformat()}"
+
+    def save(self, *args, **kwargs):
+        super().save(*args, **kwargs)
+        touch_vendor(self.vendor_id)
+
+    def get_absolute_url(self):
+        return f"{reverse('vendors:incident_list')}#incident-{self.pk}"
+
+    def clean(self):
+        if self.disclosed_on and self.discovered_on and self.disclosed_on < self.discovered_on:
+            raise ValidationError(
+                {"disclosed_on": _("An incident cannot be disclosed before it was discovered.")}
+            )

@@ -19,7 +19,7 @@ from django.utils.cache import get_conditional_response, patch_cache_control
 from django.utils.translation import gettext as _
 from django.views import View
 
-from .models import Agreement, SharingRecord, Vendor
+from .models import Agreement, SecurityIncident, SharingRecord, Vendor
 
 SCHEMA_PATH = Path(__file__).with_name("schemas") / "vendors-v1.schema.json"
 CACHE_MAX_AGE = 300
@@ -61,6 +61,7 @@ CSV_COLUMNS = [
     "legal_basis_explanation",
     "business_address",
     "subprocessors",
+    "security_incidents",
 ]
 
 
@@ -77,6 +78,11 @@ def published_vendors():
             ),
             Prefetch("agreements", queryset=Agreement.objects.select_related("audience")),
             "subprocessors",
+            Prefetch(
+                "security_incidents",
+                queryset=SecurityIncident.objects.published().prefetch_related("elements"),
+                to_attr="public_incidents",
+            ),
         )
     )
 
@@ -121,7 +127,22 @@ def vendor_data(vendor, request):
             {"name": sub.name, "purpose": sub.purpose, "location": sub.location}
             for sub in vendor.subprocessors.all()
         ],
+        "security_incidents": [
+            incident_data(incident, request) for incident in vendor.public_incidents
+        ],
         "audiences": [record_data(record, request) for record in vendor.published_records],
+    }
+
+
+def incident_data(incident, request):
+    return {
+        "discovered_on": incident.discovered_on.isoformat(),
+        "disclosed_on": iso_or_none(incident.disclosed_on),
+        "summary": incident.summary,
+        "data_elements": [element.slug for element in incident.elements.all()],
+        "students_affected": incident.students_affected,
+        "notice_url": incident.notice_url,
+        "url": request.build_absolute_uri(incident.get_absolute_url()),
     }
 
 
@@ -225,8 +246,21 @@ def csv_rows(vendors, request):
                     f"{sub.name} ({sub.purpose}{', ' + sub.location if sub.location else ''})"
                     for sub in vendor.subprocessors.all()
                 ),
+                "security_incidents": "; ".join(
+                    incident_text(incident) for incident in vendor.public_incidents
+                ),
             }
             yield {column: spreadsheet_safe(value) for column, value in row.items()}
+
+
+def incident_text(incident):
+    affected = incident.students_affected
+    count = _("unknown") if affected is None else str(affected)
+    return _("discovered %(date)s, %(count)s students affected: %(summary)s") % {
+        "date": incident.discovered_on.isoformat(),
+        "count": count,
+        "summary": incident.summary,
+    }
 
 
 def agreement_columns(agreement):

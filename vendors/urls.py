@@ -16,6 +16,7 @@ urlpatterns = [
         name="data_element",
     ),
     path("search/", search.SearchView.as_view(), name="search"),
+    path("incidents/", views.IncidentListView.as_view(), name="incident_list"),
     path("export/clearinghouse.csv", open_data.CsvExportView.as_view(), name="export_csv"),
     path("api/v1/vendors.json", open_data.JsonListView.as_view(), name="api_vendor_list"),
     path(

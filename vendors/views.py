@@ -14,6 +14,7 @@ from .models import (
     DataElement,
     DataElementCategory,
     PublicationStatus,
+    SecurityIncident,
     SharingRecord,
     Vendor,
     VendorSlugRedirect,
@@ -97,6 +98,9 @@ class VendorListView(ListView):
             (letter, list(vendors))
             for letter, vendors in groupby(context["vendors"], key=lambda v: v.name[:1].upper())
         ]
+        context["former_vendors"] = (
+            Vendor.objects.former().order_by("name").prefetch_related("agreements")
+        )
         return context
 
 
@@ -115,6 +119,11 @@ class VendorDetailView(DetailView):
             ),
             Prefetch("agreements", queryset=Agreement.objects.select_related("audience")),
             "subprocessors",
+            Prefetch(
+                "security_incidents",
+                queryset=SecurityIncident.objects.published().prefetch_related("elements"),
+                to_attr="public_incidents",
+            ),
         )
 
     def get(self, request, *args, **kwargs):
@@ -162,3 +171,18 @@ class DataElementDetailView(DetailView):
             for audience, group in groupby(records, key=lambda r: r.audience)
         ]
         return super().get_context_data(records_by_audience=by_audience, **kwargs)
+
+
+class IncidentListView(ListView):
+    """/incidents/: every published security incident, newest first (Illinois requires a
+    public list of breaches with the number of students affected and the dates)."""
+
+    template_name = "vendors/incident_list.html"
+    context_object_name = "incidents"
+
+    def get_queryset(self):
+        return (
+            SecurityIncident.objects.published()
+            .select_related("vendor")
+            .prefetch_related(Prefetch("elements", queryset=DataElement.objects.with_category()))
+        )

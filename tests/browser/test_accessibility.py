@@ -22,6 +22,7 @@ PAGES = {
     "/vendors/clever/": HTTPStatus.OK,
     "/data-elements/": HTTPStatus.OK,
     "/data-elements/parent-email/": HTTPStatus.OK,
+    "/incidents/": HTTPStatus.OK,
     "/no-such-page/": HTTPStatus.NOT_FOUND,
 }
 
