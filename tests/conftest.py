@@ -1,5 +1,3 @@
-import importlib
-
 import pytest
 from django.conf import settings
 from django.contrib.auth.models import Group, Permission
@@ -40,39 +38,49 @@ def demo_content(db):
     call_command("load_demo_content", verbosity=0)
 
 
-ROLES_MIGRATION = importlib.import_module("vendors.migrations.0003_roles")
+@pytest.fixture(scope="session")
+def role_permissions(django_db_setup, django_db_blocker):
+    """Each role group's permissions as the migrations left them, read once per run."""
+    with django_db_blocker.unblock():
+        return {
+            group.name: list(
+                group.permissions.values_list(
+                    "codename", "content_type__app_label", "content_type__model"
+                )
+            )
+            for group in Group.objects.all()
+        }
 
 
-def role_group(group_name):
-    """The role group as the data migration makes it. A transactional test (the browser
-    tests) flushes the database afterwards, which takes migration-made rows with it, so
-    the group is remade here when it has gone."""
-    codenames = {
-        ROLES_MIGRATION.EDITOR: ROLES_MIGRATION.editor_codenames,
-        ROLES_MIGRATION.PUBLISHER: ROLES_MIGRATION.publisher_codenames,
-    }[group_name]()
+def role_group(group_name, role_permissions):
+    """The role group as the migrations make it. A transactional test (the browser tests)
+    flushes the database afterwards, which takes migration-made rows with it, so the group
+    is remade here when it has gone, with the same permissions."""
     group, created = Group.objects.get_or_create(name=group_name)
     if created:
         group.permissions.set(
-            Permission.objects.filter(content_type__app_label="vendors", codename__in=codenames)
+            Permission.objects.get_by_natural_key(*natural_key)
+            for natural_key in role_permissions[group_name]
         )
     return group
 
 
-def staff_in_group(django_user_model, group_name, username):
+def staff_in_group(django_user_model, group, username):
     user = django_user_model.objects.create_user(username=username, is_staff=True)
-    user.groups.add(role_group(group_name))
+    user.groups.add(group)
     return user
 
 
 @pytest.fixture
-def editor(django_user_model):
-    return staff_in_group(django_user_model, "Clearinghouse editor", "editor")
+def editor(django_user_model, role_permissions):
+    group = role_group("Clearinghouse editor", role_permissions)
+    return staff_in_group(django_user_model, group, "editor")
 
 
 @pytest.fixture
-def publisher(django_user_model):
-    return staff_in_group(django_user_model, "Clearinghouse publisher", "publisher")
+def publisher(django_user_model, role_permissions):
+    group = role_group("Clearinghouse publisher", role_permissions)
+    return staff_in_group(django_user_model, group, "publisher")
 
 
 @pytest.fixture

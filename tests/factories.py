@@ -1,13 +1,19 @@
+import datetime
+
 import factory
 
 from vendors.models import (
+    Agreement,
+    AgreementStatus,
     Audience,
     DataElement,
     DataElementCategory,
     DestructionTerm,
     DistrictProfile,
     PublicationStatus,
+    SecurityIncident,
     SharingRecord,
+    Subprocessor,
     UsageStatement,
     Vendor,
 )
@@ -103,3 +109,49 @@ class SharingRecordFactory(factory.django.DjangoModelFactory):
         if not create:
             return
         self.elements.set(extracted if extracted is not None else [DataElementFactory()])
+
+
+class AgreementFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Agreement
+
+    vendor = factory.SubFactory(VendorFactory)
+    audience = None
+    status = AgreementStatus.ACTIVE
+    signed_on = datetime.date(2026, 1, 15)
+    effective_on = datetime.date(2026, 2, 1)
+    expires_on = datetime.date(2029, 1, 31)
+    last_reviewed_on = datetime.date(2026, 8, 1)
+    next_review_due = datetime.date(2027, 8, 1)
+    contact_name = "Office of Student Privacy"
+    contact_email = "privacy@district.example"
+    contact_phone = "555-0100"
+
+
+class SubprocessorFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Subprocessor
+
+    vendor = factory.SubFactory(VendorFactory)
+    name = factory.Sequence(lambda n: f"Hosting Company {n}")
+    purpose = "Stores the data on its servers."
+    location = "United States"
+
+
+class SecurityIncidentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = SecurityIncident
+        skip_postgeneration_save = True
+
+    vendor = factory.SubFactory(VendorFactory)
+    discovered_on = datetime.date(2026, 2, 10)
+    disclosed_on = datetime.date(2026, 2, 20)
+    summary = "Someone used a stolen password to copy student records."
+    students_affected = 1200
+    notice_url = "https://vendor.example/notice"
+    status = PublicationStatus.PUBLISHED
+
+    @factory.post_generation
+    def elements(self, create, extracted, **kwargs):
+        if create and extracted:
+            self.elements.set(extracted)

@@ -78,6 +78,10 @@ def test_staff_add_a_title_with_a_sharing_record_and_see_it_live(
             "sharing_records-0-destruction_term": destruction.pk,
             "slug_redirects-TOTAL_FORMS": "0",
             "slug_redirects-INITIAL_FORMS": "0",
+            "agreements-TOTAL_FORMS": "0",
+            "agreements-INITIAL_FORMS": "0",
+            "subprocessors-TOTAL_FORMS": "0",
+            "subprocessors-INITIAL_FORMS": "0",
         },
     )
     assert response.status_code == HTTPStatus.FOUND, response.context["errors"]
@@ -102,6 +106,10 @@ def test_a_non_web_link_gets_a_form_error_not_a_crash(admin_client, parent_audie
             "sharing_records-INITIAL_FORMS": "0",
             "slug_redirects-TOTAL_FORMS": "0",
             "slug_redirects-INITIAL_FORMS": "0",
+            "agreements-TOTAL_FORMS": "0",
+            "agreements-INITIAL_FORMS": "0",
+            "subprocessors-TOTAL_FORMS": "0",
+            "subprocessors-INITIAL_FORMS": "0",
         }
     )
     response = admin_client.post(url, data)

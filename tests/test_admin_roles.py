@@ -104,6 +104,10 @@ def test_editor_can_add_a_draft_title(editor_client, district):
             "sharing_records-INITIAL_FORMS": "0",
             "slug_redirects-TOTAL_FORMS": "0",
             "slug_redirects-INITIAL_FORMS": "0",
+            "agreements-TOTAL_FORMS": "0",
+            "agreements-INITIAL_FORMS": "0",
+            "subprocessors-TOTAL_FORMS": "0",
+            "subprocessors-INITIAL_FORMS": "0",
         },
     )
     assert response.status_code == HTTPStatus.FOUND

@@ -71,6 +71,7 @@ def test_every_public_page_is_valid_html(client, demo_content, java, tmp_path):
         reverse("vendors:data_element_list"),
         reverse("vendors:data_element", args=["parent-email"]),
         reverse("vendors:changes"),
+        reverse("vendors:incident_list"),
         "/no-such-page/",
         "/es/",
         "/es/parent-data/",

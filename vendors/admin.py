@@ -16,13 +16,16 @@ from simple_history.admin import SimpleHistoryAdmin
 from .forms import SharingRecordForm
 from .history import deleted_vendors, restore_vendor
 from .models import (
+    Agreement,
     Audience,
     DataElement,
     DataElementCategory,
     DestructionTerm,
     DistrictProfile,
     PublicationStatus,
+    SecurityIncident,
     SharingRecord,
+    Subprocessor,
     UsageStatement,
     Vendor,
     VendorSlugRedirect,
@@ -201,6 +204,7 @@ class SharingRecordInline(TranslationStackedInline):
         "elements",
         "usage_statement",
         "destruction_term",
+        ("legal_basis", "legal_basis_other"),
     ]
 
     def get_max_num(self, request, obj=None, **kwargs):
@@ -212,6 +216,40 @@ class SharingRecordInline(TranslationStackedInline):
         if not can_publish(request):
             readonly.append("status")
         return readonly
+
+
+AGREEMENT_FIELDSETS = [
+    (None, {"fields": ["status", ("signed_on", "effective_on", "expires_on")]}),
+    (_("Review"), {"fields": [("last_reviewed_on", "next_review_due")]}),
+    (
+        _("District point of contact"),
+        {"fields": ["contact_name", ("contact_email", "contact_phone")]},
+    ),
+    (
+        _("When it ends"),
+        {
+            "fields": [
+                ("ended_on", "end_reason"),
+                ("destruction_requested_on", "destruction_certified_on"),
+            ],
+        },
+    ),
+]
+
+
+class AgreementInline(admin.StackedInline):
+    model = Agreement
+    extra = 0
+    fieldsets = [
+        (None, {"fields": ["audience"]}),
+        *AGREEMENT_FIELDSETS,
+    ]
+
+
+class SubprocessorInline(admin.TabularInline):
+    model = Subprocessor
+    extra = 0
+    fields = ["name", "purpose", "location", "position"]
 
 
 class VendorSlugRedirectInline(admin.TabularInline):
@@ -236,9 +274,17 @@ class VendorAdmin(
     search_fields = ["name", "company", "description", "sharing_records__elements__name"]
     prepopulated_fields = {"slug": ["name"]}
     readonly_fields = ["created_at", "updated_at"]
-    inlines = [SharingRecordInline, VendorSlugRedirectInline]
+    inlines = [
+        AgreementInline,
+        SharingRecordInline,
+        SubprocessorInline,
+        VendorSlugRedirectInline,
+    ]
     fieldsets = [
-        (None, {"fields": ["name", "slug", "company", "status", "description"]}),
+        (
+            None,
+            {"fields": ["name", "slug", "company", "status", "description", "business_address"]},
+        ),
         (
             _("Links"),
             {
@@ -263,6 +309,22 @@ class VendorAdmin(
 
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("sharing_records__audience")
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        vendor = form.instance
+        # Ending an agreement records a fact; retiring the title is the publisher's decision
+        # that moves it to "Former vendors". Say so, so that neither step is forgotten.
+        if vendor.status == PublicationStatus.PUBLISHED and vendor.all_agreements_ended:
+            self.message_user(
+                request,
+                _(
+                    "Every agreement of “%(name)s” has ended, but the title is still listed "
+                    "as current. A publisher should retire it to move it to Former vendors."
+                )
+                % {"name": vendor.name},
+                messages.WARNING,
+            )
 
     def add_data_read_fail_error_to_form(self, form, error):
         if isinstance(error, UnicodeDecodeError):
@@ -350,7 +412,7 @@ class VendorAdmin(
 class SharingRecordAdmin(PublishingAdminMixin, SimpleHistoryAdmin):
     form = SharingRecordForm
     list_display = ["vendor", "audience", "status", "updated_at"]
-    list_filter = ["audience", "status", "elements__category"]
+    list_filter = ["audience", "status", "legal_basis", "elements__category"]
     search_fields = ["vendor__name", "elements__name"]
     autocomplete_fields = ["vendor", "usage_statement", "destruction_term"]
     filter_horizontal = ["elements"]
@@ -365,3 +427,81 @@ class VendorSlugRedirectAdmin(admin.ModelAdmin):
     autocomplete_fields = ["vendor"]
     readonly_fields = ["created_at"]
     list_select_related = ["vendor"]
+
+
+class NeedsActionFilter(admin.SimpleListFilter):
+    """The same lists as `manage.py clearinghouse_report`, one click away."""
+
+    title = _("needs action")
+    parameter_name = "needs_action"
+
+    def lookups(self, request, model_admin):
+        return [
+            ("expiring", _("Expiring within 90 days")),
+            ("review", _("Review overdue")),
+            ("certificate", _("No destruction certificate 30 days after the end")),
+        ]
+
+    def queryset(self, request, queryset):
+        lists = {
+            "expiring": queryset.expiring_soon,
+            "review": queryset.review_overdue,
+            "certificate": queryset.certificate_overdue,
+        }
+        chosen = lists.get(self.value())
+        return chosen() if chosen else queryset
+
+
+@admin.register(Agreement)
+class AgreementAdmin(SimpleHistoryAdmin):
+    list_display = [
+        "vendor",
+        "audience",
+        "status",
+        "expires_on",
+        "next_review_due",
+        "destruction_certified_on",
+    ]
+    list_filter = [NeedsActionFilter, "status", "end_reason", "audience"]
+    search_fields = ["vendor__name", "contact_name"]
+    autocomplete_fields = ["vendor"]
+    list_select_related = ["vendor", "audience"]
+    readonly_fields = ["updated_at"]
+    date_hierarchy = "expires_on"
+    fieldsets = [
+        (None, {"fields": ["vendor", "audience"]}),
+        *AGREEMENT_FIELDSETS,
+        (_("Dates"), {"fields": ["updated_at"]}),
+    ]
+
+
+@admin.register(Subprocessor)
+class SubprocessorAdmin(SimpleHistoryAdmin):
+    list_display = ["name", "vendor", "purpose", "location"]
+    list_filter = ["location"]
+    search_fields = ["name", "purpose", "vendor__name"]
+    autocomplete_fields = ["vendor"]
+    list_select_related = ["vendor"]
+
+
+@admin.register(SecurityIncident)
+class SecurityIncidentAdmin(PublishingAdminMixin, SimpleHistoryAdmin):
+    # Retiring means nothing for an incident: it stays public for as long as it is published.
+    actions = ["publish", "unpublish"]
+    list_display = ["vendor", "discovered_on", "disclosed_on", "students_affected", "status"]
+    list_filter = ["status", "vendor"]
+    search_fields = ["vendor__name", "summary"]
+    autocomplete_fields = ["vendor", "elements"]
+    list_select_related = ["vendor"]
+    readonly_fields = ["updated_at"]
+    date_hierarchy = "discovered_on"
+    fields = [
+        "vendor",
+        "status",
+        ("discovered_on", "disclosed_on"),
+        "summary",
+        "elements",
+        "students_affected",
+        "notice_url",
+        "updated_at",
+    ]

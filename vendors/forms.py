@@ -1,7 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from .models import PublicationStatus, SharingRecord
+from .models import LegalBasis, PublicationStatus, SharingRecord
 
 
 class SharingRecordForm(forms.ModelForm):
@@ -17,6 +17,8 @@ class SharingRecordForm(forms.ModelForm):
             "elements",
             "usage_statement",
             "destruction_term",
+            "legal_basis",
+            "legal_basis_other",
         ]
 
     def __init__(self, *args, **kwargs):
@@ -33,5 +35,16 @@ class SharingRecordForm(forms.ModelForm):
         if "elements" in self.fields and status == PublicationStatus.PUBLISHED and not elements:
             self.add_error(
                 "elements", _("A published sharing record must name at least one data element.")
+            )
+        basis = cleaned_data.get("legal_basis")
+        other = cleaned_data.get("legal_basis_other")
+        if basis == LegalBasis.OTHER and not other:
+            self.add_error(
+                "legal_basis_other", _("With “Other”, say in plain language what the basis is.")
+            )
+        if other and basis != LegalBasis.OTHER:
+            # Text the page would never show is text a later editor would trust by mistake.
+            self.add_error(
+                "legal_basis_other", _("Only write a basis here when the legal basis is “Other”.")
             )
         return cleaned_data

@@ -7,16 +7,19 @@ says when and how they are destroyed. Statements and terms are written once and
 attached to many records, so one edit changes every page that shows them.
 """
 
+import datetime
 import re
 import unicodedata
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.db import models
 from django.db.models import Q
 from django.db.models.signals import pre_save
 from django.dispatch import receiver
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -216,6 +219,10 @@ class VendorQuerySet(models.QuerySet):
     def set_status(self, status):
         return set_status_one_by_one(self, status)
 
+    def former(self):
+        """Former vendors: retired titles, off the current lists but public at their permalink."""
+        return self.filter(status=PublicationStatus.RETIRED)
+
     def visible_to(self, user):
         """Staff may preview drafts at their real address; visitors see published titles."""
         if user.is_authenticated and user.is_staff:
@@ -253,6 +260,11 @@ class Vendor(models.Model):
     website_label = models.CharField(_("website label"), max_length=300, blank=True)
     website_url = models.URLField(
         _("website URL"), max_length=500, blank=True, validators=[http_url_validator]
+    )
+    business_address = models.TextField(
+        _("vendor business address"),
+        blank=True,
+        help_text=_("The company's postal address, as its agreement gives it."),
     )
     status = models.CharField(
         _("status"),
@@ -317,6 +329,23 @@ class Vendor(models.Model):
         return self.status == PublicationStatus.DRAFT
 
     @property
+    def is_former(self):
+        return self.status == PublicationStatus.RETIRED
+
+    @property
+    def ended_agreement(self):
+        """The agreement that ended last, for a former vendor's summary; None if none ended.
+
+        Reads agreements.all() so that a prefetch answers it."""
+        ended = [a for a in self.agreements.all() if a.status == AgreementStatus.ENDED]
+        return max(ended, key=lambda a: a.ended_on or datetime.date.min, default=None)
+
+    @property
+    def all_agreements_ended(self):
+        agreements = list(self.agreements.all())
+        return bool(agreements) and all(a.status == AgreementStatus.ENDED for a in agreements)
+
+    @property
     def links(self):
         """The three links in the order the page shows them: (heading, label field, url). The
         label is named rather than read, so the page can mark an untranslated one."""
@@ -364,6 +393,36 @@ class VendorSlugRedirect(models.Model):
         return f"{self.old_slug} → {self.vendor.slug}"
 
 
+class LegalBasis(models.TextChoices):
+    FERPA_SCHOOL_OFFICIAL = "ferpa_school_official", _("FERPA school official")
+    DIRECTORY_INFORMATION = "directory_information", _("Directory information")
+    PARENT_CONSENT = "parent_consent", _("Parent consent")
+    COPPA_SCHOOL_CONSENT = "coppa_school_consent", _("COPPA school consent")
+    OTHER = "other", _("Other")
+
+
+# What each basis means for a family, in the words a parent page can use as they are.
+LEGAL_BASIS_EXPLANATIONS = {
+    LegalBasis.FERPA_SCHOOL_OFFICIAL: _(
+        "Federal law (FERPA) lets the district share these records without asking you first "
+        "because the company works for the district as a “school official”: it may use them "
+        "only for the service the district asked for, under the district's direct control."
+    ),
+    LegalBasis.DIRECTORY_INFORMATION: _(
+        "These are “directory information” under federal law (FERPA). The district may share "
+        "them unless you have opted out of directory information sharing; if you opt out, "
+        "they are not shared."
+    ),
+    LegalBasis.PARENT_CONSENT: _(
+        "The district shares these records only with a parent's written consent."
+    ),
+    LegalBasis.COPPA_SCHOOL_CONSENT: _(
+        "Federal law (COPPA) lets the school consent on parents' behalf for children under 13, "
+        "for educational use only: the company may not use the data for anything else."
+    ),
+}
+
+
 class SharingRecordQuerySet(models.QuerySet):
     def published(self):
         return self.filter(
@@ -373,7 +432,10 @@ class SharingRecordQuerySet(models.QuerySet):
     def visible_to(self, user):
         if user.is_authenticated and user.is_staff:
             return self.all()
-        return self.published()
+        # A former (retired) title's permalink still says what it received.
+        return self.filter(status=PublicationStatus.PUBLISHED).exclude(
+            vendor__status=PublicationStatus.DRAFT
+        )
 
     def set_status(self, status):
         return set_status_one_by_one(self, status)
@@ -385,6 +447,7 @@ class SharingRecordQuerySet(models.QuerySet):
         ).prefetch_related(
             models.Prefetch("elements", queryset=DataElement.objects.with_category()),
             "vendor__slug_redirects",
+            "vendor__agreements",
         )
 
 
@@ -426,6 +489,19 @@ class SharingRecord(models.Model):
         related_name="sharing_records",
         verbose_name=_("when & how the data will be destroyed"),
     )
+    legal_basis = models.CharField(
+        _("legal basis"),
+        max_length=30,
+        choices=LegalBasis.choices,
+        blank=True,
+        help_text=_("Why the law allows the district to share this data. Blank: not stated."),
+    )
+    legal_basis_other = models.CharField(
+        _("legal basis, in your words"),
+        max_length=500,
+        blank=True,
+        help_text=_("Only when the legal basis is “Other”: say it in plain language."),
+    )
     status = models.CharField(
         _("status"),
         max_length=20,
@@ -449,6 +525,10 @@ class SharingRecord(models.Model):
                 condition=Q(status__in=PublicationStatus.values),
                 name="sharing_record_status_valid",
             ),
+            models.CheckConstraint(
+                condition=Q(legal_basis__in=["", *LegalBasis.values]),
+                name="sharing_record_legal_basis_valid",
+            ),
         ]
 
     def __str__(self):
@@ -461,3 +541,326 @@ class SharingRecord(models.Model):
 
     def get_absolute_url(self):
         return f"{self.audience.get_absolute_url()}#{self.vendor.slug}"
+
+    @property
+    def legal_basis_explanation(self):
+        """The basis in plain language, or "" when staff have not stated it."""
+        if self.legal_basis == LegalBasis.OTHER:
+            return self.legal_basis_other
+        return LEGAL_BASIS_EXPLANATIONS.get(self.legal_basis, "")
+
+    @property
+    def agreement(self):
+        """The agreement covering this record: its audience's own, else the title's general one.
+
+        Reads vendor.agreements.all() so that a prefetch (for_display) answers it."""
+        general = None
+        for agreement in self.vendor.agreements.all():
+            if agreement.audience_id == self.audience_id:
+                return agreement
+            if agreement.audience_id is None:
+                general = agreement
+        return general
+
+
+def touch_vendor(vendor_id):
+    """A title's "last updated" date, and the exports' Last-Modified, cover its agreements
+    and subprocessors too: a parent comparing dates must see that something changed."""
+    Vendor.objects.filter(pk=vendor_id).update(updated_at=timezone.now())
+
+
+class AgreementStatus(models.TextChoices):
+    PENDING = "pending", _("Pending")
+    ACTIVE = "active", _("Active")
+    ENDED = "ended", _("Ended")
+
+
+class EndReason(models.TextChoices):
+    EXPIRED = "expired", _("The agreement expired")
+    TERMINATED = "terminated", _("The agreement was terminated")
+    VENDOR_CEASED = "vendor_ceased", _("The vendor ceased operations")
+
+
+# How long a published entry may go without review before pages say so.
+REVIEW_MAX_AGE = datetime.timedelta(days=365)
+EXPIRY_WARNING = datetime.timedelta(days=90)
+# The seed's terms give the vendor time to destroy and certify; past this, staff chase it.
+CERTIFICATE_GRACE = datetime.timedelta(days=30)
+
+
+class AgreementQuerySet(models.QuerySet):
+    """The lists staff must act on; the dashboard, the report command and filters share them."""
+
+    def expiring_soon(self, today=None):
+        today = today or timezone.localdate()
+        return self.exclude(status=AgreementStatus.ENDED).filter(
+            expires_on__gte=today, expires_on__lte=today + EXPIRY_WARNING
+        )
+
+    def review_overdue(self, today=None):
+        today = today or timezone.localdate()
+        return self.exclude(status=AgreementStatus.ENDED).filter(
+            Q(next_review_due__lt=today) | Q(last_reviewed_on__lt=today - REVIEW_MAX_AGE)
+        )
+
+    def certificate_overdue(self, today=None):
+        today = today or timezone.localdate()
+        return self.filter(
+            status=AgreementStatus.ENDED,
+            destruction_certified_on__isnull=True,
+            ended_on__lte=today - CERTIFICATE_GRACE,
+        )
+
+
+class Agreement(models.Model):
+    """The district's data-sharing agreement with a title, over its whole life.
+
+    One per title, or one per title and audience where the terms differ: a record uses
+    its audience's agreement when there is one, else the title's general one."""
+
+    vendor = models.ForeignKey(
+        Vendor,
+        on_delete=models.CASCADE,
+        related_name="agreements",
+        verbose_name=_("software title"),
+    )
+    audience = models.ForeignKey(
+        Audience,
+        on_delete=models.PROTECT,
+        related_name="agreements",
+        verbose_name=_("audience"),
+        null=True,
+        blank=True,
+        help_text=_("Leave blank when one agreement covers every audience."),
+    )
+    status = models.CharField(
+        _("agreement status"),
+        max_length=20,
+        choices=AgreementStatus.choices,
+        default=AgreementStatus.PENDING,
+    )
+    signed_on = models.DateField(_("signed"), null=True, blank=True)
+    effective_on = models.DateField(_("effective"), null=True, blank=True)
+    expires_on = models.DateField(_("expires"), null=True, blank=True)
+    last_reviewed_on = models.DateField(_("last reviewed"), null=True, blank=True)
+    next_review_due = models.DateField(_("next review due"), null=True, blank=True)
+    contact_name = models.CharField(
+        _("district point of contact"),
+        max_length=200,
+        blank=True,
+        help_text=_("The person or office at the district that parents can ask about it."),
+    )
+    contact_email = models.EmailField(_("point of contact email"), blank=True)
+    contact_phone = models.CharField(_("point of contact phone"), max_length=40, blank=True)
+    ended_on = models.DateField(_("sharing ended"), null=True, blank=True)
+    end_reason = models.CharField(
+        _("why it ended"), max_length=20, choices=EndReason.choices, blank=True
+    )
+    destruction_requested_on = models.DateField(_("destruction requested"), null=True, blank=True)
+    destruction_certified_on = models.DateField(
+        _("destruction certified"),
+        null=True,
+        blank=True,
+        help_text=_("The date the vendor certified in writing that the data was destroyed."),
+    )
+    updated_at = models.DateTimeField(_("last updated"), auto_now=True)
+
+    objects = AgreementQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("agreement")
+        verbose_name_plural = _("agreements")
+        ordering = ["vendor__name", "audience__position"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["vendor", "audience"], name="one_agreement_per_title_and_audience"
+            ),
+            models.UniqueConstraint(
+                fields=["vendor"],
+                condition=Q(audience__isnull=True),
+                name="one_general_agreement_per_title",
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=AgreementStatus.values), name="agreement_status_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(end_reason__in=["", *EndReason.values]),
+                name="agreement_end_reason_valid",
+            ),
+        ]
+
+    def __str__(self):
+        if self.audience_id:
+            return f"{self.vendor.name} — {self.audience.name}"
+        return self.vendor.name
+
+    def save(self, *args, **kwargs):
+        super().save(*args, **kwargs)
+        touch_vendor(self.vendor_id)
+
+    def get_absolute_url(self):
+        return f"{self.vendor.get_absolute_url()}#agreement"
+
+    @property
+    def review_overdue(self):
+        """True when the district's last review is more than a year old: the public flag."""
+        if self.status == AgreementStatus.ENDED or not self.last_reviewed_on:
+            return False
+        return self.last_reviewed_on < timezone.localdate() - REVIEW_MAX_AGE
+
+    @property
+    def destruction_pending_days(self):
+        """Days since sharing ended without a destruction certificate; None when not pending."""
+        if self.status != AgreementStatus.ENDED or not self.ended_on:
+            return None
+        if self.destruction_certified_on:
+            return None
+        return (timezone.localdate() - self.ended_on).days
+
+    def clean(self):
+        errors = {}
+        if self.effective_on and self.expires_on and self.expires_on < self.effective_on:
+            errors["expires_on"] = _("An agreement cannot expire before it takes effect.")
+        if self.status == AgreementStatus.ENDED and not self.ended_on:
+            errors["ended_on"] = _("Say when sharing ended: parents count the days from it.")
+        if self.ended_on and self.status != AgreementStatus.ENDED:
+            errors["status"] = _("An agreement with an end date must have the status “Ended”.")
+        certified, ended = self.destruction_certified_on, self.ended_on
+        if certified and ended and certified < ended:
+            errors["destruction_certified_on"] = _(
+                "Destruction cannot be certified before sharing ended."
+            )
+        if errors:
+            raise ValidationError(errors)
+
+
+class Subprocessor(models.Model):
+    """A company the vendor passes the district's data to (Illinois calls them subcontractors)."""
+
+    vendor = models.ForeignKey(
+        Vendor,
+        on_delete=models.CASCADE,
+        related_name="subprocessors",
+        verbose_name=_("software title"),
+    )
+    name = models.CharField(_("company name"), max_length=200)
+    purpose = models.CharField(_("what it does with the data"), max_length=500)
+    location = models.CharField(
+        _("location"),
+        max_length=200,
+        blank=True,
+        help_text=_("Where it processes the data, if known, e.g. United States."),
+    )
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("subprocessor")
+        verbose_name_plural = _("subprocessors")
+        ordering = ["vendor__name", "position", "name"]
+        constraints = [
+            models.CheckConstraint(condition=~Q(name=""), name="subprocessor_name_not_empty"),
+            models.UniqueConstraint(
+                fields=["vendor", "name"], name="subprocessor_name_unique_per_title"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.name} ({self.vendor.name})"
+
+    def save(self, *args, **kwargs):
+        super().save(*args, **kwargs)
+        touch_vendor(self.vendor_id)
+
+    def get_absolute_url(self):
+        return f"{self.vendor.get_absolute_url()}#subprocessors"
+
+
+class SecurityIncidentQuerySet(models.QuerySet):
+    def published(self):
+        # An incident stays public when its title is retired: families still need to know.
+        return self.filter(status=PublicationStatus.PUBLISHED).exclude(
+            vendor__status=PublicationStatus.DRAFT
+        )
+
+    def set_status(self, status):
+        return set_status_one_by_one(self, status)
+
+
+class SecurityIncident(models.Model):
+    """A breach or other security incident at a vendor that touched the district's data."""
+
+    vendor = models.ForeignKey(
+        Vendor,
+        on_delete=models.CASCADE,
+        related_name="security_incidents",
+        verbose_name=_("software title"),
+    )
+    discovered_on = models.DateField(_("discovered"))
+    disclosed_on = models.DateField(
+        _("disclosed to the district"),
+        null=True,
+        blank=True,
+        help_text=_("When the vendor told the district. Blank while not yet disclosed."),
+    )
+    summary = models.TextField(
+        _("what happened"),
+        help_text=_("In plain language, for parents. Shown as written (no Markdown)."),
+    )
+    elements = models.ManyToManyField(
+        DataElement,
+        related_name="security_incidents",
+        verbose_name=_("data elements involved"),
+        blank=True,
+    )
+    students_affected = models.PositiveIntegerField(
+        _("district students affected"),
+        null=True,
+        blank=True,
+        help_text=_("Leave blank while the number is not known."),
+    )
+    notice_url = models.URLField(
+        _("link to the notice"), max_length=500, blank=True, validators=[http_url_validator]
+    )
+    status = models.CharField(
+        _("status"),
+        max_length=20,
+        choices=PublicationStatus.choices,
+        default=PublicationStatus.DRAFT,
+    )
+    updated_at = models.DateTimeField(_("last updated"), auto_now=True)
+
+    objects = SecurityIncidentQuerySet.as_manager()
+    history = HistoricalRecords(m2m_fields=[elements])
+
+    class Meta:
+        verbose_name = _("security incident")
+        verbose_name_plural = _("security incidents")
+        ordering = ["-discovered_on", "vendor__name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(summary=""), name="security_incident_summary_not_empty"
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=PublicationStatus.values),
+                name="security_incident_status_valid",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.vendor.name}, {self.discovered_on.isoformat()}"
+
+    def save(self, *args, **kwargs):
+        super().save(*args, **kwargs)
+        touch_vendor(self.vendor_id)
+
+    def get_absolute_url(self):
+        return f"{reverse('vendors:incident_list')}#incident-{self.pk}"
+
+    def clean(self):
+        if self.disclosed_on and self.discovered_on and self.disclosed_on < self.discovered_on:
+            raise ValidationError(
+                {"disclosed_on": _("An incident cannot be disclosed before it was discovered.")}
+            )

@@ -19,7 +19,7 @@ from django.utils.cache import get_conditional_response, patch_cache_control
 from django.utils.translation import gettext as _
 from django.views import View
 
-from .models import SharingRecord, Vendor
+from .models import Agreement, SecurityIncident, SharingRecord, Vendor
 
 SCHEMA_PATH = Path(__file__).with_name("schemas") / "vendors-v1.schema.json"
 CACHE_MAX_AGE = 300
@@ -45,6 +45,23 @@ CSV_COLUMNS = [
     "website_label",
     "website_url",
     "last_updated",
+    # Added after the first release: appended so that existing column positions hold.
+    "agreement_status",
+    "agreement_signed_on",
+    "agreement_effective_on",
+    "agreement_expires_on",
+    "agreement_last_reviewed_on",
+    "agreement_next_review_due",
+    "agreement_contact",
+    "agreement_ended_on",
+    "agreement_end_reason",
+    "destruction_requested_on",
+    "destruction_certified_on",
+    "legal_basis",
+    "legal_basis_explanation",
+    "business_address",
+    "subprocessors",
+    "security_incidents",
 ]
 
 
@@ -58,7 +75,14 @@ def published_vendors():
                 "sharing_records",
                 queryset=SharingRecord.objects.published().for_display(),
                 to_attr="published_records",
-            )
+            ),
+            Prefetch("agreements", queryset=Agreement.objects.select_related("audience")),
+            "subprocessors",
+            Prefetch(
+                "security_incidents",
+                queryset=SecurityIncident.objects.published().prefetch_related("elements"),
+                to_attr="public_incidents",
+            ),
         )
     )
 
@@ -97,8 +121,60 @@ def vendor_data(vendor, request):
             "website": link(vendor.website_label, vendor.website_url),
         },
         "last_updated": vendor.updated_at.isoformat(),
+        "business_address": vendor.business_address,
+        "agreements": [agreement_data(agreement) for agreement in vendor.agreements.all()],
+        "subprocessors": [
+            {"name": sub.name, "purpose": sub.purpose, "location": sub.location}
+            for sub in vendor.subprocessors.all()
+        ],
+        "security_incidents": [
+            incident_data(incident, request) for incident in vendor.public_incidents
+        ],
         "audiences": [record_data(record, request) for record in vendor.published_records],
     }
+
+
+def incident_data(incident, request):
+    return {
+        "discovered_on": incident.discovered_on.isoformat(),
+        "disclosed_on": iso_or_none(incident.disclosed_on),
+        "summary": incident.summary,
+        "data_elements": [element.slug for element in incident.elements.all()],
+        "students_affected": incident.students_affected,
+        "notice_url": incident.notice_url,
+        "url": request.build_absolute_uri(incident.get_absolute_url()),
+    }
+
+
+def iso_or_none(day):
+    return day.isoformat() if day else None
+
+
+def agreement_data(agreement):
+    return {
+        "audience": agreement.audience.slug if agreement.audience else None,
+        "status": agreement.status,
+        "status_label": str(agreement.get_status_display()),
+        "signed_on": iso_or_none(agreement.signed_on),
+        "effective_on": iso_or_none(agreement.effective_on),
+        "expires_on": iso_or_none(agreement.expires_on),
+        "last_reviewed_on": iso_or_none(agreement.last_reviewed_on),
+        "next_review_due": iso_or_none(agreement.next_review_due),
+        "point_of_contact": {
+            "name": agreement.contact_name,
+            "email": agreement.contact_email,
+            "phone": agreement.contact_phone,
+        },
+        "ended_on": iso_or_none(agreement.ended_on),
+        "end_reason": agreement.end_reason,
+        "destruction_requested_on": iso_or_none(agreement.destruction_requested_on),
+        "destruction_certified_on": iso_or_none(agreement.destruction_certified_on),
+    }
+
+
+def contact_text(agreement):
+    parts = [agreement.contact_name, agreement.contact_email, agreement.contact_phone]
+    return ", ".join(part for part in parts if part)
 
 
 def record_data(record, request):
@@ -120,6 +196,11 @@ def record_data(record, request):
         ],
         "usage_statement": record.usage_statement.text,
         "destruction_term": record.destruction_term.text,
+        "legal_basis": {
+            "code": record.legal_basis,
+            "label": str(record.get_legal_basis_display()) if record.legal_basis else "",
+            "explanation": str(record.legal_basis_explanation),
+        },
         "last_updated": record.updated_at.isoformat(),
     }
 
@@ -133,6 +214,7 @@ def csv_rows(vendors, request):
     for vendor in vendors:
         for record in vendor.published_records:
             elements = list(record.elements.all())
+            agreement = record.agreement
             row = {
                 "vendor_name": vendor.name,
                 "vendor_slug": vendor.slug,
@@ -156,8 +238,50 @@ def csv_rows(vendors, request):
                 "website_label": vendor.website_label,
                 "website_url": vendor.website_url,
                 "last_updated": max(vendor.updated_at, record.updated_at).isoformat(),
+                **agreement_columns(agreement),
+                "legal_basis": record.legal_basis,
+                "legal_basis_explanation": record.legal_basis_explanation,
+                "business_address": vendor.business_address,
+                "subprocessors": "; ".join(
+                    f"{sub.name} ({sub.purpose}{', ' + sub.location if sub.location else ''})"
+                    for sub in vendor.subprocessors.all()
+                ),
+                "security_incidents": "; ".join(
+                    incident_text(incident) for incident in vendor.public_incidents
+                ),
             }
             yield {column: spreadsheet_safe(value) for column, value in row.items()}
+
+
+def incident_text(incident):
+    affected = incident.students_affected
+    count = _("unknown") if affected is None else str(affected)
+    return _("discovered %(date)s, %(count)s students affected: %(summary)s") % {
+        "date": incident.discovered_on.isoformat(),
+        "count": count,
+        "summary": incident.summary,
+    }
+
+
+def agreement_columns(agreement):
+    """The CSV's agreement columns for the agreement covering a row; blank when none."""
+    if agreement is None:
+        prefixes = ("agreement_", "destruction_")
+        return {column: "" for column in CSV_COLUMNS if column.startswith(prefixes)}
+    return {
+        # Codes, not labels: a translated page must not change what a script reads.
+        "agreement_status": agreement.status,
+        "agreement_signed_on": iso_or_none(agreement.signed_on) or "",
+        "agreement_effective_on": iso_or_none(agreement.effective_on) or "",
+        "agreement_expires_on": iso_or_none(agreement.expires_on) or "",
+        "agreement_last_reviewed_on": iso_or_none(agreement.last_reviewed_on) or "",
+        "agreement_next_review_due": iso_or_none(agreement.next_review_due) or "",
+        "agreement_contact": contact_text(agreement),
+        "agreement_ended_on": iso_or_none(agreement.ended_on) or "",
+        "agreement_end_reason": agreement.end_reason,
+        "destruction_requested_on": iso_or_none(agreement.destruction_requested_on) or "",
+        "destruction_certified_on": iso_or_none(agreement.destruction_certified_on) or "",
+    }
 
 
 class ExportView(View):

@@ -18,6 +18,7 @@ urlpatterns = [
     path("search/", search.SearchView.as_view(), name="search"),
     path("changes/", changes.ChangeListView.as_view(), name="changes"),
     path("changes/feed/", feeds.ChangesFeed(), name="changes_feed"),
+    path("incidents/", views.IncidentListView.as_view(), name="incident_list"),
     path("export/clearinghouse.csv", open_data.CsvExportView.as_view(), name="export_csv"),
     path("api/v1/vendors.json", open_data.JsonListView.as_view(), name="api_vendor_list"),
     path(

@@ -9,10 +9,12 @@ from django.shortcuts import redirect
 from django.views.generic import DetailView, ListView, TemplateView
 
 from .models import (
+    Agreement,
     Audience,
     DataElement,
     DataElementCategory,
     PublicationStatus,
+    SecurityIncident,
     SharingRecord,
     Vendor,
     VendorSlugRedirect,
@@ -96,6 +98,9 @@ class VendorListView(ListView):
             (letter, list(vendors))
             for letter, vendors in groupby(context["vendors"], key=lambda v: v.name[:1].upper())
         ]
+        context["former_vendors"] = (
+            Vendor.objects.former().order_by("name").prefetch_related("agreements")
+        )
         return context
 
 
@@ -111,7 +116,14 @@ class VendorDetailView(DetailView):
                 "sharing_records",
                 queryset=SharingRecord.objects.visible_to(self.request.user).for_display(),
                 to_attr="visible_records",
-            )
+            ),
+            Prefetch("agreements", queryset=Agreement.objects.select_related("audience")),
+            "subprocessors",
+            Prefetch(
+                "security_incidents",
+                queryset=SecurityIncident.objects.published().prefetch_related("elements"),
+                to_attr="public_incidents",
+            ),
         )
 
     def get(self, request, *args, **kwargs):
@@ -159,3 +171,18 @@ class DataElementDetailView(DetailView):
             for audience, group in groupby(records, key=lambda r: r.audience)
         ]
         return super().get_context_data(records_by_audience=by_audience, **kwargs)
+
+
+class IncidentListView(ListView):
+    """/incidents/: every published security incident, newest first (Illinois requires a
+    public list of breaches with the number of students affected and the dates)."""
+
+    template_name = "vendors/incident_list.html"
+    context_object_name = "incidents"
+
+    def get_queryset(self):
+        return (
+            SecurityIncident.objects.published()
+            .select_related("vendor")
+            .prefetch_related(Prefetch("elements", queryset=DataElement.objects.with_category()))
+        )

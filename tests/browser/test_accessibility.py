@@ -23,6 +23,7 @@ PAGES = {
     "/data-elements/": HTTPStatus.OK,
     "/data-elements/parent-email/": HTTPStatus.OK,
     "/changes/": HTTPStatus.OK,
+    "/incidents/": HTTPStatus.OK,
     "/no-such-page/": HTTPStatus.NOT_FOUND,
 }
 # The same pages in Spanish: the language switcher, translated text and English passages
@@ -105,6 +106,28 @@ def test_keyboard_reaches_an_entry_through_the_skip_link_and_navigation_and_open
     page.keyboard.press("Enter")
     expect(entry.locator("details")).to_have_attribute("open", "")
     expect(entry.get_by_role("heading", name="How the Data is Being Used")).to_be_visible()
+
+
+def test_keyboard_reaches_the_search_submits_it_and_reaches_a_result(page, site):
+    page.goto(site + "/")
+    search_box = page.locator("#header-q")
+    for _ in range(15):
+        page.keyboard.press("Tab")
+        if page.evaluate("document.activeElement.id") == "header-q":
+            break
+    expect(search_box).to_be_focused()
+    assert focus_outline_width(page) > 0
+    page.keyboard.type("clever")
+    page.keyboard.press("Enter")
+    expect(page).to_have_url(site + "/search/?q=clever")
+    result = page.locator(".search-results").get_by_role("link", name="Clever", exact=True)
+    for _ in range(40):
+        page.keyboard.press("Tab")
+        if page.evaluate("document.activeElement.textContent.trim()") == "Clever":
+            break
+    expect(result).to_be_focused()
+    page.keyboard.press("Enter")
+    expect(page).to_have_url(site + "/vendors/clever/")
 
 
 def test_skip_link_moves_focus_to_the_main_content(page, site):

@@ -88,7 +88,10 @@ def translated_markdown(obj, field):
 def language_versions(context):
     """This page in each language: (code, name in its own language, absolute address,
     is current). The query string is kept, so a filtered list stays filtered."""
-    request = context["request"]
+    request = context.get("request")
+    if request is None:
+        # The 500 and 503 pages render without a request, and must not fail for want of one.
+        return []
     current = get_language()
     versions = []
     for code, _name in settings.LANGUAGES:
