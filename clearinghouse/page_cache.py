@@ -60,14 +60,25 @@ class PublicPageCacheMiddleware:
         store = caches[settings.PAGE_CACHE]
         path_hash = hashlib.sha256(request.get_full_path().encode()).hexdigest()[:32]
         key = f"page:{version}:{language}:{path_hash}"
-        entry = store.get(key)
-        if entry is None:
+        # Each coding under its own key: a request fetches only the bytes it sends,
+        # not a megabyte of HTML beside the 30 KB of brotli it wanted.
+        wanted = f"{key}:{coding or 'identity'}"
+        found = store.get_many([key, wanted])
+        meta, body = found.get(key), found.get(wanted)
+        if meta is not None and body is None and not meta["encoded"]:
+            body = store.get(f"{key}:identity")  # Small or not text: stored as it is.
+        if meta is None or body is None:
             response = self.get_response(request)
             if not self.storable(response):
                 return response
-            entry = self.entry_for(response)
-            store.set(key, entry, timeout=settings.PAGE_CACHE_SECONDS)
-        return self.finish(self.answer(entry, request, coding), etag, last_modified, request)
+            meta, bodies = self.entry_for(response)
+            store.set_many(
+                {key: meta, **{f"{key}:{name}": data for name, data in bodies.items()}},
+                timeout=settings.PAGE_CACHE_SECONDS,
+            )
+            body = bodies.get(coding or "identity", bodies["identity"])
+        used = coding if meta["encoded"] else None
+        return self.finish(self.answer(meta, body, used, request), etag, last_modified, request)
 
     @staticmethod
     def cacheable_request(request):
@@ -107,18 +118,16 @@ class PublicPageCacheMiddleware:
             # second for such a page; 11 would take a minute.
             encoded["br"] = brotli.compress(body, quality=5, lgwin=22)
             encoded["gzip"] = gzip.compress(body, compresslevel=6, mtime=0)
-        return {"headers": headers, "body": body, "encoded": encoded}
+        return {"headers": headers, "encoded": bool(encoded)}, {"identity": body, **encoded}
 
     @staticmethod
-    def answer(entry, request, coding):
-        body = entry["body"]
+    def answer(meta, body, coding, request):
         response = HttpResponse(status=200)
-        for name, value in entry["headers"].items():
+        for name, value in meta["headers"].items():
             response[name] = value
-        if entry["encoded"]:
+        if meta["encoded"]:
             patch_vary_headers(response, ("Accept-Encoding",))
             if coding:
-                body = entry["encoded"][coding]
                 response["Content-Encoding"] = coding
         response["Content-Length"] = str(len(body))
         if request.method != "HEAD":
