@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 INSTALLED := $(VENV)/.installed
 
-.PHONY: run test lint migrate demo superuser clean backup restore loadtest outage screenshots compile messages
+.PHONY: run test lint migrate demo superuser clean backup restore loadtest outage screenshots compile messages bench
 
 $(BIN)/python:
 	$(PYTHON) -c 'import sys; sys.exit("Python 3.12 or newer is needed (found %s)." % sys.version.split()[0]) if sys.version_info < (3, 12) else None'
@@ -70,6 +70,11 @@ restore: $(INSTALLED)
 ## make loadtest: 30 s of mixed public traffic against gunicorn on 127.0.0.1 (needs wrk)
 loadtest: $(INSTALLED)
 	scripts/loadtest.sh
+
+## make bench: 1,000 generated titles under wrk, against a static file of the same size (needs wrk)
+bench: $(INSTALLED)
+	@command -v wrk >/dev/null || { echo "make bench needs wrk: sudo apt-get install wrk"; exit 2; }
+	$(BIN)/python bench/run.py
 
 ## make outage: stop PostgreSQL during a load test and watch the site recover (not for CI)
 outage: $(INSTALLED)

@@ -3,6 +3,8 @@
 Every variable is listed, with its default, in the README's "Configuration" table.
 """
 
+import hashlib
+import tempfile
 from pathlib import Path
 
 import environ
@@ -62,6 +64,9 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    # After the locale (the cache key holds the language), before anything that might
+    # touch the database: a cached page or a 304 costs no query.
+    "clearinghouse.page_cache.PublicPageCacheMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -100,8 +105,36 @@ WSGI_APPLICATION = "clearinghouse.wsgi.application"
 # SQLite in the project folder is the embedded default; production names PostgreSQL,
 # e.g. postgres://user:pass@host:5432/clearinghouse?conn_max_age=600
 DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}")}
+# Persistent connections: a cached page needs none, a render should not pay a connect.
+# ?conn_max_age= in DATABASE_URL wins; health checks drop a connection the database closed.
+DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("CONN_MAX_AGE", default=60))
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 
+# Rendered pages are cached under a content version that every write moves (see
+# vendors/content_version.py). The version must be one value for all gunicorn workers:
+# with CACHE_URL set (Redis in production: rediscache://127.0.0.1:6379/1) it lives
+# there; without it, pages stay in each worker's memory and the version in a small
+# file cache that the workers on this host share.
 CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
+if env.str("CACHE_URL", default=""):
+    CONTENT_VERSION_CACHE = "default"
+else:
+    CACHES["content_version"] = {
+        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+        "LOCATION": env.str(
+            "CONTENT_VERSION_DIR",
+            default=str(
+                Path(tempfile.gettempdir())
+                / f"clearinghouse-{hashlib.sha256(str(BASE_DIR).encode()).hexdigest()[:12]}"
+            ),
+        ),
+    }
+    CONTENT_VERSION_CACHE = "content_version"
+PAGE_CACHE = "default"
+# How long a rendered page may stay in the cache; the version retires it sooner.
+PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=3600)
+# How long a browser or CDN may reuse a public page without asking again.
+PUBLIC_PAGE_MAX_AGE = env.int("PUBLIC_PAGE_MAX_AGE", default=60)
 
 # django-axes first: it refuses a locked-out username or address before any password check.
 AUTHENTICATION_BACKENDS = [

@@ -93,3 +93,22 @@ def editor_client(client, editor):
 def publisher_client(client, publisher):
     client.force_login(publisher)
     return client
+
+
+@pytest.fixture(autouse=True)
+def fresh_caches(settings, tmp_path):
+    """Each test starts with empty caches, and the shared content version in its own
+    folder, so a page cached by one test is never served to the next."""
+    settings.CACHES = {
+        **settings.CACHES,
+        "content_version": {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": str(tmp_path / "content-version"),
+        },
+    }
+    settings.CONTENT_VERSION_CACHE = "content_version"
+    from django.core.cache import caches
+
+    caches["default"].clear()
+    yield
+    caches["default"].clear()

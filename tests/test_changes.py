@@ -43,6 +43,13 @@ def feed_of(client):
     return ET.fromstring(response.content)  # noqa: S314 (our own server's output, not a stranger's)
 
 
+@pytest.fixture(autouse=True)
+def no_page_cache(settings):
+    # These tests read the view's context, which a cached answer (tests/test_page_cache.py)
+    # does not have; a zero timeout makes every request render.
+    settings.PAGE_CACHE_SECONDS = 0
+
+
 def entries(client, **params):
     response = client.get(reverse("vendors:changes"), params)
     assert response.status_code == HTTPStatus.OK

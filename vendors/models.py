@@ -35,6 +35,16 @@ class PublicationStatus(models.TextChoices):
     RETIRED = "retired", _("Retired")
 
 
+def publication_status_field():
+    """Draft until a publisher says otherwise, so the public never sees a half-written entry."""
+    return models.CharField(
+        _("status"),
+        max_length=20,
+        choices=PublicationStatus.choices,
+        default=PublicationStatus.DRAFT,
+    )
+
+
 class DistrictProfile(models.Model):
     """The one record describing the district that publishes this clearinghouse."""
 
@@ -266,12 +276,7 @@ class Vendor(models.Model):
         blank=True,
         help_text=_("The company's postal address, as its agreement gives it."),
     )
-    status = models.CharField(
-        _("status"),
-        max_length=20,
-        choices=PublicationStatus.choices,
-        default=PublicationStatus.DRAFT,
-    )
+    status = publication_status_field()
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("last updated"), auto_now=True)
     # Name, company and description folded to lowercase without accents, so that both
@@ -502,12 +507,7 @@ class SharingRecord(models.Model):
         blank=True,
         help_text=_("Only when the legal basis is “Other”: say it in plain language."),
     )
-    status = models.CharField(
-        _("status"),
-        max_length=20,
-        choices=PublicationStatus.choices,
-        default=PublicationStatus.DRAFT,
-    )
+    status = publication_status_field()
     updated_at = models.DateTimeField(_("last updated"), auto_now=True)
 
     objects = SharingRecordQuerySet.as_manager()
@@ -824,12 +824,7 @@ class SecurityIncident(models.Model):
     notice_url = models.URLField(
         _("link to the notice"), max_length=500, blank=True, validators=[http_url_validator]
     )
-    status = models.CharField(
-        _("status"),
-        max_length=20,
-        choices=PublicationStatus.choices,
-        default=PublicationStatus.DRAFT,
-    )
+    status = publication_status_field()
     updated_at = models.DateTimeField(_("last updated"), auto_now=True)
 
     objects = SecurityIncidentQuerySet.as_manager()

@@ -1,0 +1,340 @@
+"""`make bench`: the public pages under load, against the same bytes served as a static file.
+
+Generates a clearinghouse of BENCH_VENDORS titles (1,000) into a scratch database
+(bench/bench.sqlite3, or the PostgreSQL database DATABASE_URL names, which it empties
+only when BENCH_RESET=1), starts gunicorn on 127.0.0.1 with DEBUG off, and runs wrk
+against each target in turn, round after round, so that drift on a shared machine
+hits every target alike. Prints a table and writes it as JSON to bench/results/.
+"""
+
+import gzip
+import json
+import os
+import re
+import secrets
+import shutil
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import time
+import urllib.request
+from datetime import UTC, datetime
+from pathlib import Path
+
+BENCH = Path(__file__).resolve().parent
+ROOT = BENCH.parent
+VENDORS = int(os.environ.get("BENCH_VENDORS", "1000"))
+SEED = int(os.environ.get("BENCH_SEED", "1"))
+DURATION = int(os.environ.get("BENCH_SECONDS", "6"))
+ROUNDS = int(os.environ.get("BENCH_ROUNDS", "3"))
+CONNECTIONS = int(os.environ.get("BENCH_CONNECTIONS", "16"))
+THREADS = 2
+# The README's production advice: 2 x cores + 1 synchronous workers.
+WORKERS = int(os.environ.get("WEB_CONCURRENCY", str(2 * os.cpu_count() + 1)))
+CEILING_NAME = "bench-ceiling.html"
+
+
+def free_port():
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def configure_environment():
+    os.environ["DJANGO_SETTINGS_MODULE"] = "clearinghouse.settings"
+    os.environ["DEBUG"] = "false"
+    os.environ["SECRET_KEY"] = secrets.token_urlsafe(50)
+    os.environ["ALLOWED_HOSTS"] = "127.0.0.1,testserver"
+    os.environ["SECURE_SSL_REDIRECT"] = "false"
+    os.environ["LOG_LEVEL"] = "WARNING"
+    os.environ["GUNICORN_LOG_LEVEL"] = "warning"
+    os.environ.setdefault("CONTENT_VERSION_DIR", str(BENCH / "content-version"))
+    # The first render of a 1,000-title page takes seconds of CPU, and far longer on a
+    # machine shared with test suites: a cold worker must not be killed mid-render.
+    os.environ.setdefault("GUNICORN_TIMEOUT", "300")
+    if not os.environ.get("DATABASE_URL"):
+        scratch = BENCH / "bench.sqlite3"
+        scratch.unlink(missing_ok=True)
+        os.environ["DATABASE_URL"] = f"sqlite:///{scratch}"
+        return "SQLite (bench/bench.sqlite3)"
+    return "PostgreSQL" if os.environ["DATABASE_URL"].startswith("postgres") else "DATABASE_URL"
+
+
+def prepare_database():
+    import django
+    from django.core.management import call_command
+
+    django.setup()
+    from vendors.models import Vendor
+
+    call_command("migrate", verbosity=0, interactive=False)
+    if Vendor.objects.exists():
+        if os.environ.get("BENCH_RESET") != "1":
+            sys.exit(
+                "The database DATABASE_URL names already holds titles. Point it at a scratch "
+                "database, or set BENCH_RESET=1 to let the benchmark empty it."
+            )
+        call_command("flush", verbosity=0, interactive=False)
+    started = time.monotonic()
+    call_command("generate_clearinghouse", vendors=VENDORS, seed=SEED, verbosity=0)
+    call_command("collectstatic", verbosity=0, interactive=False)
+    return time.monotonic() - started
+
+
+def targets():
+    from vendors.models import DataElement, Vendor
+
+    vendor = Vendor.objects.published().order_by("name").first()
+    element = DataElement.objects.order_by("pk").first()
+    return {
+        "home": "/",
+        "audience": "/parent-data/",
+        "permalink": vendor.get_absolute_url(),
+        "data element": element.get_absolute_url(),
+        "JSON API": "/api/v1/vendors.json",
+        "search": "/search/?q=math",
+        "static ceiling": f"/static/{CEILING_NAME}",
+    }
+
+
+def measure_in_process(urls):
+    """Queries per request, cold (empty cache, new version) and warm, and wire bytes."""
+    from django.core.cache import caches
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    from vendors import content_version
+
+    client = Client()
+    rows = {}
+    for name, url in urls.items():
+        if name == "static ceiling":
+            continue
+        content_version.bump()
+        caches["default"].clear()
+        counts = []
+        for _ in range(2):
+            with CaptureQueriesContext(connection) as queries:
+                plain = client.get(url)
+            counts.append(len(queries))
+        zipped = client.get(url, headers={"accept-encoding": "gzip"})
+        squeezed = client.get(url, headers={"accept-encoding": "br"})
+        if plain.status_code != 200:
+            sys.exit(f"{url} answered {plain.status_code}: the generated data is incomplete.")
+        rows[name] = {
+            "queries_cold": counts[0],
+            "queries_warm": counts[1],
+            "bytes_identity": len(plain.content),
+            "bytes_gzip": len(zipped.content) if zipped.get("Content-Encoding") == "gzip" else None,
+            "bytes_brotli": len(squeezed.content)
+            if squeezed.get("Content-Encoding") == "br"
+            else None,
+        }
+    return rows
+
+
+def write_ceiling(audience_html):
+    """The audience page's own bytes as a static file (and its .gz, as collectstatic
+    would make): the same size and compressibility, served by the same gunicorn."""
+    from django.conf import settings
+
+    static_root = Path(settings.STATIC_ROOT)
+    (static_root / CEILING_NAME).write_bytes(audience_html)
+    (static_root / f"{CEILING_NAME}.gz").write_bytes(gzip.compress(audience_html, 9))
+
+
+def start_gunicorn(port):
+    env = {**os.environ, "GUNICORN_BIND": f"127.0.0.1:{port}", "WEB_CONCURRENCY": str(WORKERS)}
+    gunicorn = shutil.which("gunicorn", path=str(Path(sys.executable).parent))
+    process = subprocess.Popen(  # noqa: S603 (our own gunicorn, fixed arguments)
+        [gunicorn, "-c", "gunicorn.conf.py", "clearinghouse.wsgi"],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        try:
+            urllib.request.urlopen(f"http://127.0.0.1:{port}/readyz", timeout=1)
+            return process
+        except OSError:
+            time.sleep(0.3)
+    stop(process)
+    sys.exit("gunicorn did not answer /readyz within 30 seconds.")
+
+
+def stop(process):
+    if process.poll() is None:
+        os.killpg(process.pid, signal.SIGTERM)
+        try:
+            process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+
+
+def ms(value, unit):
+    return float(value) * {"us": 0.001, "ms": 1.0, "s": 1000.0, "m": 60000.0}[unit]
+
+
+def run_wrk(base, path, connections=CONNECTIONS, script=None):
+    command = ["wrk", f"-t{min(THREADS, connections)}", f"-c{connections}", f"-d{DURATION}s"]
+    command += ["--latency", "-H", "Accept-Encoding: gzip"]
+    if script:
+        command += ["-s", str(script)]
+    output = subprocess.run(  # noqa: S603 (wrk against our own 127.0.0.1 server)
+        [*command, base + path], capture_output=True, text=True, check=True
+    ).stdout
+    latency = dict(re.findall(r"^\s+(50|99)%\s+([\d.]+\w+)", output, re.M))
+
+    def parse(text):
+        value, unit = re.fullmatch(r"([\d.]+)(us|ms|s|m)", text).groups()
+        return ms(value, unit)
+
+    errors = sum(int(n) for n in re.findall(r"(?:connect|read|write|timeout) (\d+)", output))
+    non_2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
+    return {
+        "rps": float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1)),
+        "p50_ms": parse(latency["50"]),
+        "p99_ms": parse(latency["99"]),
+        "errors": errors + (int(non_2xx.group(1)) if non_2xx else 0),
+    }
+
+
+def main():
+    # A kill (or timeout) must still stop gunicorn, in the finally below.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit("Stopped."))
+    if shutil.which("wrk") is None:
+        sys.exit("wrk is not installed: sudo apt-get install wrk (Debian package wrk).")
+    os.chdir(ROOT)
+    sys.path.insert(0, str(ROOT))
+    database = configure_environment()
+    began = time.monotonic()
+    generated_in = prepare_database()
+    urls = targets()
+    in_process = measure_in_process(urls)
+    from django.test import Client
+
+    write_ceiling(Client().get(urls["audience"]).content)
+
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    server = start_gunicorn(port)
+    runs = {name: [] for name in urls}
+    uncached_search = []
+    try:
+        for path in urls.values():  # Warm the caches before measuring.
+            for _ in range(WORKERS * 2):
+                urllib.request.urlopen(base + path, timeout=300).read()  # noqa: S310
+        for _ in range(ROUNDS):
+            for name, path in urls.items():
+                runs[name].append(run_wrk(base, path))
+            # Search with a new query each time, at one connection: the issue's search target.
+            uncached_search.append(run_wrk(base, "/", connections=1, script=BENCH / "search.lua"))
+    finally:
+        stop(server)
+
+    def summary(samples):
+        return {
+            "rps": round(statistics.mean(s["rps"] for s in samples), 1),
+            "p50_ms": round(statistics.median(s["p50_ms"] for s in samples), 2),
+            "p99_ms": round(max(s["p99_ms"] for s in samples), 2),
+            "errors": sum(s["errors"] for s in samples),
+        }
+
+    ceiling = summary(runs["static ceiling"])["rps"]
+    table = []
+    for name, path in urls.items():
+        row = {"target": name, "path": path, **summary(runs[name])}
+        row["ratio_to_ceiling"] = round(row["rps"] / ceiling, 2)
+        row.update(in_process.get(name, {}))
+        table.append(row)
+    search_row = {"target": "search, every query new (1 connection)", **summary(uncached_search)}
+    result = {
+        "when": datetime.now(UTC).isoformat(timespec="seconds"),
+        "vendors": VENDORS,
+        "seed": SEED,
+        "database": database,
+        "workers": WORKERS,
+        "connections": CONNECTIONS,
+        "seconds_per_run": DURATION,
+        "rounds": ROUNDS,
+        "generated_in_seconds": round(generated_in, 1),
+        "table": table,
+        "uncached_search": search_row,
+        "total_seconds": round(time.monotonic() - began, 1),
+    }
+    print_table(result)
+    out = BENCH / "results" / f"bench-{datetime.now(UTC):%Y%m%dT%H%M%SZ}.json"
+    out.write_text(json.dumps(result, indent=2) + "\n")
+    print(f"\nWritten to {out.relative_to(ROOT)}")
+
+
+def print_table(result):
+    print(
+        f"\n{result['vendors']} titles, {result['database']}, "
+        f"{result['workers']} gunicorn workers, "
+        f"wrk {result['connections']} connections x {result['seconds_per_run']} s x "
+        f"{result['rounds']} alternating rounds\n"
+    )
+    header = (
+        "target",
+        "req/s",
+        "p50 ms",
+        "p99 ms",
+        "errors",
+        "x ceiling",
+        "queries cold/warm",
+        "bytes identity",
+        "bytes gzip",
+        "bytes brotli",
+    )
+    lines = [header]
+    for row in result["table"]:
+        queries = f"{row['queries_cold']}/{row['queries_warm']}" if "queries_cold" in row else "-"
+        lines.append(
+            (
+                row["target"],
+                f"{row['rps']:.0f}",
+                f"{row['p50_ms']:.2f}",
+                f"{row['p99_ms']:.2f}",
+                str(row["errors"]),
+                f"{row['ratio_to_ceiling']:.2f}",
+                queries,
+                str(row.get("bytes_identity", "-")),
+                str(row.get("bytes_gzip") or "-"),
+                str(row.get("bytes_brotli") or "-"),
+            )
+        )
+    s = result["uncached_search"]
+    lines.append(
+        (
+            s["target"],
+            f"{s['rps']:.0f}",
+            f"{s['p50_ms']:.2f}",
+            f"{s['p99_ms']:.2f}",
+            str(s["errors"]),
+            "-",
+            "-",
+            "-",
+            "-",
+            "-",
+        )
+    )
+    widths = [max(len(line[i]) for line in lines) for i in range(len(header))]
+    for number, line in enumerate(lines):
+        print(" | ".join(cell.ljust(widths[i]) for i, cell in enumerate(line)))
+        if number == 0:
+            print("-|-".join("-" * w for w in widths))
+    print(
+        f"\nwrk asks for gzip, as most clients do. Total {result['total_seconds']} s "
+        f"(generation {result['generated_in_seconds']} s)."
+    )
+
+
+if __name__ == "__main__":
+    main()

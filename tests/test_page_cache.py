@@ -1,0 +1,230 @@
+"""Cached public pages: never stale after a write, free to revalidate, never private."""
+
+import gzip
+from http import HTTPStatus
+
+import brotli
+import pytest
+from django.db import transaction
+from django.test import Client
+from django.urls import reverse
+
+from tests.admin_forms import change_form_data
+from tests.factories import DataElementFactory, SharingRecordFactory, VendorFactory
+from tests.test_import_export import confirm, new_title_csv, upload
+from vendors import content_version
+from vendors.models import PublicationStatus, Vendor
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def clever(district, parent_audience):
+    return SharingRecordFactory(
+        vendor__name="Clever", vendor__slug="clever", audience=parent_audience
+    )
+
+
+@pytest.fixture
+def visitor():
+    return Client()
+
+
+def text(client, url):
+    response = client.get(url)
+    assert response.status_code == HTTPStatus.OK
+    return response.content.decode()
+
+
+def test_a_repeat_visit_is_served_without_touching_the_database(
+    visitor, clever, django_assert_num_queries
+):
+    first = visitor.get("/parent-data/")
+    with django_assert_num_queries(0):
+        again = visitor.get("/parent-data/")
+    assert again.content == first.content
+
+
+def test_a_request_carrying_the_etag_gets_304_without_queries(
+    visitor, clever, django_assert_num_queries
+):
+    etag = visitor.get("/parent-data/")["ETag"]
+    with django_assert_num_queries(0):
+        response = visitor.get("/parent-data/", headers={"if-none-match": etag})
+    assert response.status_code == HTTPStatus.NOT_MODIFIED
+    assert response.content == b""
+
+
+def test_a_request_carrying_last_modified_gets_304_without_queries(
+    visitor, clever, django_assert_num_queries
+):
+    modified = visitor.get("/vendors/clever/")["Last-Modified"]
+    with django_assert_num_queries(0):
+        response = visitor.get("/vendors/clever/", headers={"if-modified-since": modified})
+    assert response.status_code == HTTPStatus.NOT_MODIFIED
+
+
+def test_an_old_etag_gets_the_new_page_after_an_edit(visitor, clever):
+    etag = visitor.get("/vendors/clever/")["ETag"]
+    Vendor.objects.filter(pk=clever.vendor.pk).get().save()
+    response = visitor.get("/vendors/clever/", headers={"if-none-match": etag})
+    assert response.status_code == HTTPStatus.OK
+    assert response["ETag"] != etag
+
+
+# Real commits: the second bump runs on commit, which a test transaction never reaches.
+@pytest.mark.django_db(transaction=True)
+def test_a_committed_write_moves_last_modified_to_a_later_second(visitor, clever):
+    modified = visitor.get("/vendors/clever/")["Last-Modified"]
+    with transaction.atomic():
+        clever.vendor.save()
+    response = visitor.get("/vendors/clever/", headers={"if-modified-since": modified})
+    assert response.status_code == HTTPStatus.OK
+    assert response["Last-Modified"] != modified
+
+
+def test_public_pages_may_be_kept_by_browsers_and_cdns_briefly(visitor, clever, settings):
+    settings.PUBLIC_PAGE_MAX_AGE = 90
+    cache_control = visitor.get("/parent-data/")["Cache-Control"]
+    assert "public" in cache_control
+    assert "max-age=90" in cache_control
+
+
+def test_admin_pages_are_private_and_never_stored(admin_client):
+    cache_control = admin_client.get(reverse("admin:index"))["Cache-Control"]
+    assert "private" in cache_control
+    assert "no-store" in cache_control
+
+
+def test_the_admin_login_page_is_never_stored(visitor):
+    cache_control = visitor.get(reverse("admin:login"))["Cache-Control"]
+    assert "no-store" in cache_control
+    assert "public" not in cache_control
+
+
+def test_pages_are_brotli_compressed_for_browsers_that_accept_it(visitor, clever):
+    plain = visitor.get("/parent-data/")
+    compressed = visitor.get("/parent-data/", headers={"accept-encoding": "gzip, deflate, br"})
+    assert compressed["Content-Encoding"] == "br"
+    assert brotli.decompress(compressed.content) == plain.content
+
+
+def test_pages_are_gzipped_for_browsers_without_brotli(visitor, clever):
+    plain = visitor.get("/parent-data/")
+    zipped = visitor.get("/parent-data/", headers={"accept-encoding": "gzip"})
+    assert zipped["Content-Encoding"] == "gzip"
+    assert gzip.decompress(zipped.content) == plain.content
+    assert len(zipped.content) < len(plain.content) / 2
+    assert "Accept-Encoding" in zipped["Vary"]
+
+
+def test_a_browser_that_refuses_gzip_gets_plain_html(visitor, clever):
+    response = visitor.get("/parent-data/", headers={"accept-encoding": "gzip;q=0, br;q=0"})
+    assert not response.has_header("Content-Encoding")
+    assert b"Clever" in response.content
+
+
+def test_the_admin_login_form_is_never_compressed(visitor):
+    response = visitor.get(reverse("admin:login"), headers={"accept-encoding": "gzip, br"})
+    assert b"csrfmiddlewaretoken" in response.content
+    assert not response.has_header("Content-Encoding")
+
+
+def test_each_language_is_cached_apart(visitor, clever):
+    # The language is in the address (unprefixed English, /es/, /ht/), never in a header.
+    english = visitor.get("/parent-data/", headers={"accept-language": "es"})
+    spanish = visitor.get("/es/parent-data/")
+    assert english["ETag"] != spanish["ETag"]
+    assert english["Content-Language"] == "en"
+    assert spanish["Content-Language"] == "es"
+
+
+def test_a_staff_draft_preview_is_never_served_to_visitors(
+    publisher_client, visitor, district, parent_audience
+):
+    SharingRecordFactory(
+        audience=parent_audience,
+        vendor__slug="secret",
+        vendor__name="Secret Draft",
+        vendor__status=PublicationStatus.DRAFT,
+    )
+    assert "Secret Draft" in text(publisher_client, "/vendors/secret/")
+    assert visitor.get("/vendors/secret/").status_code == HTTPStatus.NOT_FOUND
+
+
+def test_no_stale_page_after_an_edit_in_the_admin(publisher_client, visitor, clever):
+    assert "Old Co" not in text(visitor, "/vendors/clever/")
+    url = reverse("admin:vendors_vendor_change", args=[clever.vendor.pk])
+    data = change_form_data(publisher_client.get(url))
+    data["company"] = "Old Co Renamed"
+    assert publisher_client.post(url, data).status_code == HTTPStatus.FOUND
+    assert "Old Co Renamed" in text(visitor, "/vendors/clever/")
+
+
+def test_no_stale_page_after_data_elements_change(visitor, clever):
+    assert "Freshly Added Element" not in text(visitor, "/parent-data/")
+    clever.elements.add(DataElementFactory(name="Freshly Added Element"))
+    assert "Freshly Added Element" in text(visitor, "/parent-data/")
+
+
+def test_no_stale_page_after_an_import(admin_client, visitor, district, parent_audience):
+    DataElementFactory(slug="parent-email")
+    assert "New App" not in text(visitor, "/parent-data/")
+    response = confirm(admin_client, upload(admin_client, new_title_csv()))
+    assert response.status_code == HTTPStatus.FOUND
+    assert "New App" in text(visitor, "/parent-data/")
+
+
+def test_no_stale_page_after_a_statement_edit_touching_many_titles(
+    publisher_client, visitor, clever
+):
+    other = SharingRecordFactory(audience=clever.audience, usage_statement=clever.usage_statement)
+    for slug in ("clever", other.vendor.slug):
+        assert "Only for the reading program" not in text(visitor, f"/vendors/{slug}/")
+    statement = clever.usage_statement
+    url = reverse("admin:vendors_usagestatement_change", args=[statement.pk])
+    data = change_form_data(publisher_client.get(url))
+    data["text_en"] = "Only for the reading program."
+    assert publisher_client.post(url, data).status_code == HTTPStatus.FOUND
+    for slug in ("clever", other.vendor.slug):
+        assert "Only for the reading program" in text(visitor, f"/vendors/{slug}/")
+
+
+def test_no_stale_page_after_a_delete(publisher_client, visitor, clever):
+    assert "Clever" in text(visitor, "/parent-data/")
+    url = reverse("admin:vendors_vendor_delete", args=[clever.vendor.pk])
+    assert publisher_client.post(url, {"post": "yes"}).status_code == HTTPStatus.FOUND
+    assert "Clever" not in text(visitor, "/parent-data/")
+    assert visitor.get("/vendors/clever/").status_code == HTTPStatus.NOT_FOUND
+
+
+def test_no_stale_page_after_a_publish_action(publisher_client, visitor, clever):
+    draft = VendorFactory(name="Now Published", status=PublicationStatus.DRAFT)
+    SharingRecordFactory(vendor=draft, audience=clever.audience)
+    assert "Now Published" not in text(visitor, "/parent-data/")
+    response = publisher_client.post(
+        reverse("admin:vendors_vendor_changelist"),
+        {"action": "publish", "_selected_action": [draft.pk]},
+    )
+    assert response.status_code == HTTPStatus.FOUND
+    assert "Now Published" in text(visitor, "/parent-data/")
+
+
+def test_no_stale_page_after_a_history_restore(publisher_client, visitor, clever):
+    vendor_pk = clever.vendor.pk
+    clever.vendor.delete()
+    assert "Clever" not in text(visitor, "/parent-data/")
+    deletion = Vendor.history.filter(id=vendor_pk).latest()
+    response = publisher_client.post(
+        reverse("admin:vendors_vendor_restore", args=[deletion.history_id])
+    )
+    assert response.status_code == HTTPStatus.FOUND
+    assert "Clever" in text(visitor, "/parent-data/")
+
+
+def test_the_version_lives_in_the_cache_every_worker_shares(visitor, clever, settings):
+    from django.core.cache import caches
+
+    visitor.get("/parent-data/")
+    shared = caches[settings.CONTENT_VERSION_CACHE].get(content_version.KEY)
+    assert visitor.get("/parent-data/")["ETag"].startswith(f'"{shared:x}-')
