@@ -24,6 +24,7 @@ PAGES = {
     "/data-elements/parent-email/": HTTPStatus.OK,
     "/changes/": HTTPStatus.OK,
     "/incidents/": HTTPStatus.OK,
+    "/search/?q=clever": HTTPStatus.OK,
     "/no-such-page/": HTTPStatus.NOT_FOUND,
 }
 # The same pages in Spanish: the language switcher, translated text and English passages
