@@ -1,5 +1,12 @@
 """Build the POST data an admin change form would send, from the page the admin rendered."""
 
+# The title form's inline formsets, each posted empty: add this to a hand-written title form.
+NO_VENDOR_INLINES = {
+    f"{prefix}-{count}_FORMS": "0"
+    for prefix in ("sharing_records", "slug_redirects", "agreements", "subprocessors")
+    for count in ("TOTAL", "INITIAL")
+}
+
 
 def change_form_data(response):
     """Every field of the form and its inline formsets, with the values the page shows."""

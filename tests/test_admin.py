@@ -4,6 +4,7 @@ import pytest
 from django.contrib import admin
 from django.urls import reverse
 
+from tests.admin_forms import NO_VENDOR_INLINES
 from tests.factories import (
     DataElementFactory,
     DestructionTermFactory,
@@ -102,14 +103,7 @@ def test_a_non_web_link_gets_a_form_error_not_a_crash(admin_client, parent_audie
     data.update(
         {
             "privacy_policy_url": "ftp://files.example/policy",
-            "sharing_records-TOTAL_FORMS": "0",
-            "sharing_records-INITIAL_FORMS": "0",
-            "slug_redirects-TOTAL_FORMS": "0",
-            "slug_redirects-INITIAL_FORMS": "0",
-            "agreements-TOTAL_FORMS": "0",
-            "agreements-INITIAL_FORMS": "0",
-            "subprocessors-TOTAL_FORMS": "0",
-            "subprocessors-INITIAL_FORMS": "0",
+            **NO_VENDOR_INLINES,
         }
     )
     response = admin_client.post(url, data)

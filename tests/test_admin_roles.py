@@ -5,7 +5,7 @@ from django.contrib.auth.models import Group
 from django.test import Client
 from django.urls import reverse
 
-from tests.admin_forms import change_form_data
+from tests.admin_forms import NO_VENDOR_INLINES, change_form_data
 from tests.factories import SharingRecordFactory, VendorFactory
 from vendors.models import PublicationStatus, Vendor
 
@@ -100,14 +100,7 @@ def test_editor_can_add_a_draft_title(editor_client, district):
             "name": "Draft App",
             "slug": "draft-app",
             "description_en": "Not yet reviewed.",
-            "sharing_records-TOTAL_FORMS": "0",
-            "sharing_records-INITIAL_FORMS": "0",
-            "slug_redirects-TOTAL_FORMS": "0",
-            "slug_redirects-INITIAL_FORMS": "0",
-            "agreements-TOTAL_FORMS": "0",
-            "agreements-INITIAL_FORMS": "0",
-            "subprocessors-TOTAL_FORMS": "0",
-            "subprocessors-INITIAL_FORMS": "0",
+            **NO_VENDOR_INLINES,
         },
     )
     assert response.status_code == HTTPStatus.FOUND

@@ -239,6 +239,23 @@ class VendorQuerySet(models.QuerySet):
             return self.all()
         return self.exclude(status=PublicationStatus.DRAFT)
 
+    def with_public_details(self, records, records_attr):
+        """Everything a title's page or export shows about it, in a fixed number of queries:
+        the given sharing records (as `records_attr`), agreements, subprocessors and the
+        published security incidents (as `public_incidents`)."""
+        return self.prefetch_related(
+            models.Prefetch(
+                "sharing_records", queryset=records.for_display(), to_attr=records_attr
+            ),
+            models.Prefetch("agreements", queryset=Agreement.objects.select_related("audience")),
+            "subprocessors",
+            models.Prefetch(
+                "security_incidents",
+                queryset=SecurityIncident.objects.published().prefetch_related("elements"),
+                to_attr="public_incidents",
+            ),
+        )
+
 
 class Vendor(models.Model):
     """One software title that receives data, e.g. Clever."""

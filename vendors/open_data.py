@@ -12,14 +12,14 @@ import json
 from http import HTTPStatus
 from pathlib import Path
 
-from django.db.models import Max, Prefetch
+from django.db.models import Max
 from django.http import HttpResponse, JsonResponse
 from django.urls import reverse
 from django.utils.cache import get_conditional_response, patch_cache_control
 from django.utils.translation import gettext as _
 from django.views import View
 
-from .models import Agreement, SecurityIncident, SharingRecord, Vendor
+from .models import SharingRecord, Vendor
 
 SCHEMA_PATH = Path(__file__).with_name("schemas") / "vendors-v1.schema.json"
 CACHE_MAX_AGE = 300
@@ -70,20 +70,7 @@ def published_vendors():
     return (
         Vendor.objects.published()
         .order_by("name")
-        .prefetch_related(
-            Prefetch(
-                "sharing_records",
-                queryset=SharingRecord.objects.published().for_display(),
-                to_attr="published_records",
-            ),
-            Prefetch("agreements", queryset=Agreement.objects.select_related("audience")),
-            "subprocessors",
-            Prefetch(
-                "security_incidents",
-                queryset=SecurityIncident.objects.published().prefetch_related("elements"),
-                to_attr="public_incidents",
-            ),
-        )
+        .with_public_details(SharingRecord.objects.published(), "published_records")
     )
 
 

@@ -9,7 +9,6 @@ from django.shortcuts import redirect
 from django.views.generic import DetailView, ListView, TemplateView
 
 from .models import (
-    Agreement,
     Audience,
     DataElement,
     DataElementCategory,
@@ -111,19 +110,9 @@ class VendorDetailView(DetailView):
     context_object_name = "vendor"
 
     def get_queryset(self):
-        return Vendor.objects.visible_to(self.request.user).prefetch_related(
-            Prefetch(
-                "sharing_records",
-                queryset=SharingRecord.objects.visible_to(self.request.user).for_display(),
-                to_attr="visible_records",
-            ),
-            Prefetch("agreements", queryset=Agreement.objects.select_related("audience")),
-            "subprocessors",
-            Prefetch(
-                "security_incidents",
-                queryset=SecurityIncident.objects.published().prefetch_related("elements"),
-                to_attr="public_incidents",
-            ),
+        user = self.request.user
+        return Vendor.objects.visible_to(user).with_public_details(
+            SharingRecord.objects.visible_to(user), "visible_records"
         )
 
     def get(self, request, *args, **kwargs):
