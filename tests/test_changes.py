@@ -293,3 +293,13 @@ def test_the_first_edit_of_a_title_loaded_without_history_is_not_shown_as_added(
     record.vendor.company = "Clever Inc."
     record.vendor.save()
     assert entries(client) == []
+
+
+def test_a_translation_edit_is_recorded_without_disturbing_the_change_log(client, clever):
+    vendor = clever.vendor
+    vendor.description_es = "Inicio de sesión único para las escuelas."
+    vendor.save()
+    assert vendor.history.latest().description_es == "Inicio de sesión único para las escuelas."
+    vendor.description = "A new description."
+    vendor.save()
+    assert entries(client)[0] == ("updated", "Clever", "Changed: description.")

@@ -131,3 +131,92 @@ def test_the_history_of_a_deleted_title_stays_viewable(publisher_client, distric
     response = publisher_client.get(reverse("admin:vendors_vendor_history", args=[vendor_pk]))
     assert response.status_code == HTTPStatus.OK
     assert "Gone But Recorded" in response.content.decode()
+
+
+# Translations: the Spanish and Haitian Creole columns are part of each recorded version.
+
+
+def test_a_spanish_description_edit_in_the_admin_is_recorded(
+    publisher_client, publisher, district, parent_audience
+):
+    record = SharingRecordFactory(audience=parent_audience, vendor__description_es="Antes.")
+    url = reverse("admin:vendors_vendor_change", args=[record.vendor.pk])
+    data = change_form_data(publisher_client.get(url))
+    data["description_es"] = "Ayuda a los niños a leer."
+    assert publisher_client.post(url, data).status_code == HTTPStatus.FOUND
+    latest = record.vendor.history.latest()
+    assert latest.history_user == publisher
+    assert latest.description_es == "Ayuda a los niños a leer."
+    change = latest.diff_against(latest.prev_record).changes
+    assert [(c.field, c.old, c.new) for c in change] == [
+        ("description_es", "Antes.", "Ayuda a los niños a leer.")
+    ]
+
+
+def revert(client, obj, version):
+    url = reverse(f"admin:vendors_{obj._meta.model_name}_simple_history", args=[obj.pk, version])
+    page = client.get(url)
+    assert page.status_code == HTTPStatus.OK
+    return page, client.post(url, change_form_data(page))
+
+
+def test_reverting_a_title_brings_back_its_spanish_description(
+    publisher_client, district, parent_audience
+):
+    record = SharingRecordFactory(audience=parent_audience, vendor__description_es="Texto viejo.")
+    vendor = record.vendor
+    old_version = vendor.history.latest().history_id
+    vendor.description_es = "Texto nuevo."
+    vendor.save()
+    page, response = revert(publisher_client, vendor, old_version)
+    assert "Texto viejo." in page.content.decode()
+    assert response.status_code == HTTPStatus.FOUND
+    vendor.refresh_from_db()
+    assert vendor.description_es == "Texto viejo."
+    assert "Texto viejo." in Client().get(f"/es/vendors/{vendor.slug}/").content.decode()
+
+
+def test_reverting_a_statement_brings_back_its_haitian_creole_text(publisher_client, district):
+    statement = SharingRecordFactory().usage_statement
+    statement.text_ht = "Pou pwogram lekti a sèlman."
+    statement.save()
+    old_version = statement.history.latest().history_id
+    statement.text_ht = "Yon lòt tèks."
+    statement.save()
+    _page, response = revert(publisher_client, statement, old_version)
+    assert response.status_code == HTTPStatus.FOUND
+    statement.refresh_from_db()
+    assert statement.text_ht == "Pou pwogram lekti a sèlman."
+
+
+def test_a_version_recorded_before_translations_were_keeps_todays_translation(
+    publisher_client, district, parent_audience
+):
+    record = SharingRecordFactory(audience=parent_audience, vendor__description="Old English.")
+    vendor = record.vendor
+    old = vendor.history.latest()
+    # What migration 0009 leaves in a version recorded before it: the English text only.
+    Vendor.history.filter(history_id=old.history_id).update(description_es=None)
+    vendor.description = "New English."
+    vendor.description_es = "Traducción de hoy."
+    vendor.save()
+    _page, response = revert(publisher_client, vendor, old.history_id)
+    assert response.status_code == HTTPStatus.FOUND
+    vendor.refresh_from_db()
+    assert vendor.description_en == "Old English."
+    assert vendor.description_es == "Traducción de hoy."
+
+
+def test_a_restored_title_keeps_its_translations(publisher_client, district, parent_audience):
+    record = SharingRecordFactory(
+        audience=parent_audience,
+        vendor__description_es="Vuelve con su descripción.",
+        elements_intro_ht="Done sa yo pataje:",
+    )
+    vendor_pk = record.vendor.pk
+    delete_title(publisher_client, record.vendor)
+    deletion = Vendor.history.filter(id=vendor_pk).latest()
+    publisher_client.post(reverse("admin:vendors_vendor_restore", args=[deletion.history_id]))
+    vendor = Vendor.objects.get(pk=vendor_pk)
+    assert vendor.description_es == "Vuelve con su descripción."
+    assert vendor.sharing_records.get().elements_intro_ht == "Done sa yo pataje:"

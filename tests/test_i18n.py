@@ -13,14 +13,25 @@ from django.conf import settings
 from django.urls import reverse
 from django.utils import translation
 
+from tests.admin_forms import change_form_data
 from tests.factories import (
     AudienceFactory,
     DataElementCategoryFactory,
     DataElementFactory,
+    SecurityIncidentFactory,
     SharingRecordFactory,
+    SubprocessorFactory,
     VendorFactory,
 )
-from vendors.models import Audience, DistrictProfile, PublicationStatus, UsageStatement, Vendor
+from vendors.models import (
+    Audience,
+    DistrictProfile,
+    LegalBasis,
+    PublicationStatus,
+    SharingRecord,
+    UsageStatement,
+    Vendor,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -157,9 +168,55 @@ def test_the_note_is_in_haitian_creole_on_a_haitian_creole_page(client, english_
     assert "Tèks sa a poko tradui. Men li an angle." in content
 
 
-def test_an_untranslated_short_text_is_marked_english(client, english_only_app):
+SPANISH_MARK = (
+    '<small class="site-untranslated-mark" '
+    'title="Todavía no está traducido: se muestra en inglés.">(en inglés)</small>'
+)
+
+
+def test_an_untranslated_short_text_is_marked_english_with_a_visible_note(client, english_only_app):
     content = client.get("/es/parent-data/").content.decode()
-    assert '<h1><span lang="en">Parent Data</span></h1>' in content
+    assert f'<h1><span lang="en">Parent Data</span> {SPANISH_MARK}</h1>' in content
+
+
+def test_the_short_note_is_in_haitian_creole_on_a_haitian_creole_page(client, english_only_app):
+    content = client.get("/ht/parent-data/").content.decode()
+    assert (
+        '<h1><span lang="en">Parent Data</span> <small class="site-untranslated-mark" '
+        'title="Poko tradui: li parèt an angle.">(an angle)</small></h1>'
+    ) in content
+
+
+def test_a_translated_short_text_carries_no_note(client, english_only_app):
+    Audience.objects.filter(slug="parent-data").update(title_es="Datos de los padres")
+    content = client.get("/es/vendors/mathlab/").content.decode()
+    assert '<h2 id="audience-parent-data">Datos de los padres</h2>' in content
+
+
+def test_an_untranslated_summary_is_marked_english_in_a_list(client, english_only_app):
+    content = client.get("/es/parent-data/").content.decode()
+    assert (
+        f'<p class="entry__summary"><span lang="en">Math practice with instant feedback.</span> '
+        f"{SPANISH_MARK}</p>"
+    ) in content
+
+
+def test_proper_names_are_never_flagged_as_untranslated(client, english_only_app):
+    english_only_app.company = "Numbers Inc."
+    english_only_app.save()
+    SubprocessorFactory(vendor=english_only_app, name="Cloud Host LLC", purpose_es="Aloja.")
+    content = client.get("/es/vendors/mathlab/").content.decode()
+    assert "<h1>MathLab</h1>" in content
+    assert "Un producto de Numbers Inc.</p>" in content
+    assert '<th scope="row" data-label="Compañía">Cloud Host LLC</th>' in content
+
+
+def test_a_web_address_used_as_a_label_is_not_flagged(client, english_only_app):
+    Vendor.objects.filter(pk=english_only_app.pk).update(
+        website_label="www.mathlab.example", website_url="https://www.mathlab.example"
+    )
+    content = client.get("/es/vendors/mathlab/").content.decode()
+    assert '<a href="https://www.mathlab.example">www.mathlab.example<span' in content
 
 
 def test_a_translated_audience_title_is_shown(client, english_only_app):
@@ -173,10 +230,59 @@ def test_an_untranslated_link_label_is_marked_english(client, english_only_app):
     assert '<span lang="en">Privacy policy</span>' in content
 
 
-def test_english_pages_carry_no_untranslated_note(client, english_only_app):
-    content = client.get("/vendors/mathlab/").content.decode()
+@pytest.mark.parametrize("path", ["/vendors/mathlab/", "/parent-data/", "/incidents/"])
+def test_english_pages_carry_no_untranslated_note(client, english_only_app, path):
+    SecurityIncidentFactory(vendor=english_only_app)
+    SubprocessorFactory(vendor=english_only_app)
+    content = client.get(path).content.decode()
     assert "site-untranslated" not in content
-    assert '<div lang="en">' not in content
+    assert 'lang="en">' not in content.replace('<html lang="en">', "")
+
+
+# Incidents, subprocessors and the legal basis in the visitor's language
+
+
+def test_an_incident_summary_is_shown_in_spanish(client, english_only_app):
+    SecurityIncidentFactory(
+        vendor=english_only_app, summary_es="Alguien usó una contraseña robada."
+    )
+    content = client.get("/es/incidents/").content.decode()
+    assert '<div class="incident__summary"><p>Alguien usó una contraseña robada.</p></div>' in (
+        content
+    )
+
+
+def test_an_untranslated_incident_summary_shows_the_english_after_the_note(
+    client, english_only_app
+):
+    SecurityIncidentFactory(vendor=english_only_app, summary="Passwords were stolen.")
+    content = client.get("/es/vendors/mathlab/").content.decode()
+    assert (
+        '<p class="site-untranslated">Este texto todavía no está traducido. '
+        'Aquí aparece en inglés.</p><div lang="en"><p>Passwords were stolen.</p></div>'
+    ) in content
+
+
+def test_a_subprocessor_is_described_in_haitian_creole_or_marked_english(client, english_only_app):
+    SubprocessorFactory(
+        vendor=english_only_app,
+        purpose="Stores the data.",
+        purpose_ht="Li sere done yo.",
+        location="United States",
+    )
+    content = client.get("/ht/vendors/mathlab/").content.decode()
+    assert ">Li sere done yo.</td>" in content
+    assert '<span lang="en">United States</span> <small class="site-untranslated-mark"' in content
+
+
+def test_a_legal_basis_in_staff_words_is_shown_in_spanish(client, english_only_app):
+    SharingRecord.objects.filter(vendor=english_only_app).update(
+        legal_basis=LegalBasis.OTHER,
+        legal_basis_other="A state law allows it.",
+        legal_basis_other_es="Una ley estatal lo permite.",
+    )
+    content = client.get("/es/vendors/mathlab/").content.decode()
+    assert '<p class="legal-basis">Una ley estatal lo permite.</p>' in content
 
 
 # Search
@@ -286,6 +392,52 @@ def test_staff_enter_a_translation_in_the_normal_change_form(admin_client, readi
     response = admin_client.get(reverse("admin:vendors_vendor_change", args=[reading_app.pk]))
     fields = response.context["adminform"].form.fields
     assert {"description_en", "description_es", "description_ht"} <= set(fields)
+
+
+def test_staff_translate_incidents_and_subprocessors_in_their_forms(admin_client, reading_app):
+    incident = SecurityIncidentFactory(vendor=reading_app)
+    response = admin_client.get(
+        reverse("admin:vendors_securityincident_change", args=[incident.pk])
+    )
+    assert {"summary_en", "summary_es", "summary_ht"} <= set(
+        response.context["adminform"].form.fields
+    )
+    response = admin_client.get(reverse("admin:vendors_vendor_change", args=[reading_app.pk]))
+    (subprocessors,) = [
+        inline
+        for inline in response.context["inline_admin_formsets"]
+        if inline.formset.prefix == "subprocessors"
+    ]
+    assert {"purpose_en", "purpose_es", "location_ht"} <= set(
+        subprocessors.formset.form.base_fields
+    )
+
+
+def test_admin_lists_incidents_missing_a_spanish_translation(admin_client, reading_app):
+    translated = SecurityIncidentFactory(vendor=reading_app, summary_es="Se robaron datos.")
+    untranslated = SecurityIncidentFactory(vendor=reading_app)
+    response = admin_client.get(
+        reverse("admin:vendors_securityincident_changelist"), {"missing_translation": "es"}
+    )
+    assert list(response.context["cl"].result_list) == [untranslated]
+    assert translated not in response.context["cl"].result_list
+
+
+def test_a_spanish_only_legal_basis_needs_the_english_one(admin_client, reading_app):
+    record = reading_app.sharing_records.get()
+    url = reverse("admin:vendors_sharingrecord_change", args=[record.pk])
+    data = change_form_data(admin_client.get(url))
+    data.update(legal_basis=LegalBasis.OTHER, legal_basis_other_es="Una ley estatal.")
+    response = admin_client.post(url, data)
+    assert response.status_code == HTTPStatus.OK
+    assert "With “Other”, say in plain language what the basis is." in (response.content.decode())
+    data["legal_basis_other_en"] = "A state law."
+    assert admin_client.post(url, data).status_code == HTTPStatus.FOUND
+    record.refresh_from_db()
+    assert (record.legal_basis_other_en, record.legal_basis_other_es) == (
+        "A state law.",
+        "Una ley estatal.",
+    )
 
 
 # Demo content

@@ -10,7 +10,11 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from import_export.admin import ImportExportModelAdmin
-from modeltranslation.admin import TranslationAdmin, TranslationStackedInline
+from modeltranslation.admin import (
+    TranslationAdmin,
+    TranslationStackedInline,
+    TranslationTabularInline,
+)
 from simple_history.admin import SimpleHistoryAdmin
 
 from .forms import SharingRecordForm
@@ -246,7 +250,7 @@ class AgreementInline(admin.StackedInline):
     ]
 
 
-class SubprocessorInline(admin.TabularInline):
+class SubprocessorInline(TranslationTabularInline):
     model = Subprocessor
     extra = 0
     fields = ["name", "purpose", "location", "position"]
@@ -409,10 +413,16 @@ class VendorAdmin(
 
 
 @admin.register(SharingRecord)
-class SharingRecordAdmin(PublishingAdminMixin, SimpleHistoryAdmin):
+class SharingRecordAdmin(PublishingAdminMixin, TranslationAdmin, SimpleHistoryAdmin):
     form = SharingRecordForm
     list_display = ["vendor", "audience", "status", "updated_at"]
-    list_filter = ["audience", "status", "legal_basis", "elements__category"]
+    list_filter = [
+        "audience",
+        "status",
+        "legal_basis",
+        "elements__category",
+        MissingTranslationFilter,
+    ]
     search_fields = ["vendor__name", "elements__name"]
     autocomplete_fields = ["vendor", "usage_statement", "destruction_term"]
     filter_horizontal = ["elements"]
@@ -476,20 +486,20 @@ class AgreementAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Subprocessor)
-class SubprocessorAdmin(SimpleHistoryAdmin):
+class SubprocessorAdmin(TranslationAdmin, SimpleHistoryAdmin):
     list_display = ["name", "vendor", "purpose", "location"]
-    list_filter = ["location"]
+    list_filter = ["location", MissingTranslationFilter]
     search_fields = ["name", "purpose", "vendor__name"]
     autocomplete_fields = ["vendor"]
     list_select_related = ["vendor"]
 
 
 @admin.register(SecurityIncident)
-class SecurityIncidentAdmin(PublishingAdminMixin, SimpleHistoryAdmin):
+class SecurityIncidentAdmin(PublishingAdminMixin, TranslationAdmin, SimpleHistoryAdmin):
     # Retiring means nothing for an incident: it stays public for as long as it is published.
     actions = ["publish", "unpublish"]
     list_display = ["vendor", "discovered_on", "disclosed_on", "students_affected", "status"]
-    list_filter = ["status", "vendor"]
+    list_filter = ["status", "vendor", MissingTranslationFilter]
     search_fields = ["vendor__name", "summary"]
     autocomplete_fields = ["vendor", "elements"]
     list_select_related = ["vendor"]

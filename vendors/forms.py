@@ -37,14 +37,19 @@ class SharingRecordForm(forms.ModelForm):
                 "elements", _("A published sharing record must name at least one data element.")
             )
         basis = cleaned_data.get("legal_basis")
-        other = cleaned_data.get("legal_basis_other")
-        if basis == LegalBasis.OTHER and not other:
-            self.add_error(
-                "legal_basis_other", _("With “Other”, say in plain language what the basis is.")
-            )
-        if other and basis != LegalBasis.OTHER:
-            # Text the page would never show is text a later editor would trust by mistake.
-            self.add_error(
-                "legal_basis_other", _("Only write a basis here when the legal basis is “Other”.")
-            )
+        # In the admin the text comes in one field per language (legal_basis_other_en, …);
+        # the English one is what every other language falls back to.
+        english = next(
+            (name for name in ("legal_basis_other_en", "legal_basis_other") if name in self.fields),
+            None,
+        )
+        if english is None:
+            return cleaned_data
+        other_fields = [name for name in self.fields if name.startswith("legal_basis_other")]
+        if basis == LegalBasis.OTHER and not cleaned_data.get(english):
+            self.add_error(english, _("With “Other”, say in plain language what the basis is."))
+        for name in other_fields:
+            if cleaned_data.get(name) and basis != LegalBasis.OTHER:
+                # Text the page would never show is text a later editor would trust by mistake.
+                self.add_error(name, _("Only write a basis here when the legal basis is “Other”."))
         return cleaned_data

@@ -12,6 +12,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.translator import TranslationOptions, register, translator
 from modeltranslation.utils import build_localized_fieldname
+from simple_history.signals import pre_create_historical_record
 
 from .models import (
     Audience,
@@ -19,7 +20,9 @@ from .models import (
     DataElementCategory,
     DestructionTerm,
     DistrictProfile,
+    SecurityIncident,
     SharingRecord,
+    Subprocessor,
     UsageStatement,
     Vendor,
 )
@@ -69,26 +72,91 @@ class VendorTranslation(TranslationOptions):
 
 @register(SharingRecord)
 class SharingRecordTranslation(TranslationOptions):
-    fields = ("elements_intro",)
+    fields = ("elements_intro", "legal_basis_other")
 
 
-def leave_translations_out_of_history():
-    """django-simple-history built each historical table when its model was defined, before
-    the per-language columns above existed; it would fail writing them. Its excluded-fields
-    list is shared with the historical model, so extending it keeps saves working. History
-    keeps recording the original (English) columns."""
-    for model in translator.get_registered_models():
+@register(Subprocessor)
+class SubprocessorTranslation(TranslationOptions):
+    # The company's name is a proper name, the same in every language: not translated.
+    fields = ("purpose", "location")
+    required_languages = {"en": ("purpose",)}
+
+
+@register(SecurityIncident)
+class SecurityIncidentTranslation(TranslationOptions):
+    fields = ("summary",)
+    required_languages = ("en",)
+
+
+def translation_field_names(model):
+    """The per-language columns of a registered model, e.g. description_en, description_es."""
+    options = translator.get_options_for_model(model)
+    return sorted(field.name for fields in options.all_fields.values() for field in fields)
+
+
+def record_translations_in_history():
+    """Give each historical model the per-language columns, so that an edit to a Spanish or
+    Haitian Creole text is recorded and a revert or restore brings it back.
+
+    django-simple-history builds each historical model when its model is defined, before
+    django-modeltranslation adds the language columns, so they are added here as plain
+    columns (registering the historical model with modeltranslation would give it
+    language-dependent descriptors and manager, which is not what a record of the past
+    wants). simple-history copies every field of the live model that it does not exclude,
+    diffs `tracked_fields`, and builds `instance` from the fields it knew at class creation;
+    that last one is extended below."""
+    for model in translator.get_registered_models(abstract=False):
         history = getattr(model, "history", None)
         if history is None:
             continue
-        excluded = history.model._history_excluded_fields
-        for translation_fields in translator.get_options_for_model(model).all_fields.values():
-            for translation_field in translation_fields:
-                if translation_field.name not in excluded:
-                    excluded.append(translation_field.name)
+        historical = history.model
+        names = translation_field_names(model)
+        for name in names:
+            if name in {field.name for field in historical._meta.local_fields}:
+                continue
+            field = model._meta.get_field(name)
+            column = field.clone()
+            # A past version may repeat a value another row holds today.
+            column._unique = False
+            historical.add_to_class(name, column)
+            historical.tracked_fields.append(field)
+        historical._meta._expire_cache()
+        historical.instance = property(_instance_with_translations(historical.instance, names))
+        pre_create_historical_record.connect(
+            _record_missing_translations_as_empty,
+            sender=historical,
+            dispatch_uid=f"record_translations_{historical._meta.label}",
+        )
 
 
-leave_translations_out_of_history()
+def _record_missing_translations_as_empty(sender, history_instance, **kwargs):
+    # A translation nobody entered is NULL or "" depending on how the row was saved; history
+    # records both as "", so that NULL keeps meaning "recorded before translations were" and
+    # a diff shows no change where none was made.
+    for name in translation_field_names(sender.instance_type):
+        if getattr(history_instance, name) is None:
+            setattr(history_instance, name, "")
+
+
+def _instance_with_translations(plain_instance, names):
+    def instance(historical):
+        obj = plain_instance.fget(historical)
+        # NULL: recorded before history kept translations (an empty translation is "").
+        # Such a version says nothing about them, so the live row's stay as they are.
+        unrecorded = [name for name in names if getattr(historical, name) is None]
+        for name in names:
+            if name not in unrecorded:
+                setattr(obj, name, getattr(historical, name))
+        if unrecorded:
+            live = type(obj)._base_manager.filter(pk=obj.pk).values(*unrecorded).first()
+            for name, value in (live or {}).items():
+                setattr(obj, name, value)
+        return obj
+
+    return instance
+
+
+record_translations_in_history()
 
 
 def translated_languages():

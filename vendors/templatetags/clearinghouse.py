@@ -1,11 +1,13 @@
+import re
 from urllib.parse import quote
 
 from django import template
 from django.conf import settings
+from django.template.defaultfilters import linebreaksbr
 from django.urls import translate_url
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
-from django.utils.translation import get_language, get_language_info
+from django.utils.translation import get_language, get_language_info, pgettext
 from django.utils.translation import gettext as _
 from modeltranslation.utils import build_localized_fieldname
 
@@ -54,20 +56,62 @@ def shows_english_fallback(obj, field):
     return not own_text and bool(getattr(obj, field))
 
 
-@register.filter
-def in_english(obj, field):
-    """Whether this field shows its English stand-in, for text derived from it (a summary)."""
-    return shows_english_fallback(obj, field)
+# A web address used as a link label ("www.clever.com") reads the same in every language.
+LANGUAGE_NEUTRAL = re.compile(r"^\S+\.\S+$")
+
+
+def untranslated_mark():
+    """The short marker after an English stand-in: "(in English)" in the visitor's language,
+    its title saying why. One per text, so a list of untranslated names stays readable."""
+    return format_html(
+        '<small class="site-untranslated-mark" title="{}">{}</small>',
+        _("Not yet translated: shown in English."),
+        pgettext("marker after a text not yet translated", "(in English)"),
+    )
+
+
+def english_stand_in(value):
+    """A short English text shown for want of a translation: lang="en" and the marker."""
+    if LANGUAGE_NEUTRAL.match(str(value)):
+        return value
+    return format_html('<span lang="en">{}</span> {}', value, untranslated_mark())
 
 
 @register.filter
 def translated(obj, field):
     """A short text in the visitor's language; the English stand-in is marked lang="en" so
-    that a screen reader reads it with an English voice (WCAG 3.1.2)."""
+    that a screen reader reads it with an English voice (WCAG 3.1.2), and followed by a
+    visible marker so that a sighted reader knows why it is in English."""
     value = getattr(obj, field)
     if shows_english_fallback(obj, field):
-        return format_html('<span lang="en">{}</span>', value)
+        return english_stand_in(value)
     return value
+
+
+@register.filter
+def translated_summary(vendor):
+    """The first sentence of a title's description, marked like any short stand-in."""
+    if shows_english_fallback(vendor, "description"):
+        return english_stand_in(vendor.summary)
+    return vendor.summary
+
+
+def untranslated_passage(html):
+    return format_html(
+        '<p class="site-untranslated">{}</p><div lang="en">{}</div>',
+        _("This passage is not yet translated. Here it is in English."),
+        html,
+    )
+
+
+@register.simple_tag
+def translated_text(obj, field):
+    """A plain-text passage (no Markdown), as paragraphs with its line breaks kept, in the
+    visitor's language or with the English one after the note."""
+    html = format_html("<p>{}</p>", linebreaksbr(getattr(obj, field), autoescape=True))
+    if not shows_english_fallback(obj, field):
+        return html
+    return untranslated_passage(html)
 
 
 @register.simple_tag
@@ -77,11 +121,7 @@ def translated_markdown(obj, field):
     html = markdown_filter(getattr(obj, field))
     if not shows_english_fallback(obj, field):
         return html
-    return format_html(
-        '<p class="site-untranslated">{}</p><div lang="en">{}</div>',
-        _("This passage is not yet translated. Here it is in English."),
-        html,
-    )
+    return untranslated_passage(html)
 
 
 @register.simple_tag(takes_context=True)
