@@ -15,6 +15,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from .forms import SharingRecordForm
 from .history import deleted_vendors, restore_vendor
+from .keeping_current import action_sections
 from .models import (
     Agreement,
     Audience,
@@ -505,3 +506,15 @@ class SecurityIncidentAdmin(PublishingAdminMixin, SimpleHistoryAdmin):
         "notice_url",
         "updated_at",
     ]
+
+
+def dashboard_view(request):
+    """What needs staff action (vendors.keeping_current), linked to each change page."""
+    if not request.user.has_perm("vendors.view_agreement"):
+        raise PermissionDenied
+    context = {
+        **admin.site.each_context(request),
+        "title": _("What needs action"),
+        "sections": action_sections(),
+    }
+    return TemplateResponse(request, "admin/dashboard.html", context)
