@@ -31,7 +31,12 @@ from .models import (
     Vendor,
     VendorSlugRedirect,
 )
-from .resources import VendorImportForm, VendorResource
+from .resources import (
+    AgreementResource,
+    SubprocessorResource,
+    VendorImportForm,
+    VendorResource,
+)
 from .translation import MissingTranslationFilter
 
 PUBLISH_PERMISSION = "vendors.publish_vendor"
@@ -39,6 +44,16 @@ PUBLISH_PERMISSION = "vendors.publish_vendor"
 
 def can_publish(request):
     return request.user.has_perm(PUBLISH_PERMISSION)
+
+
+class PublisherImportMixin:
+    """A file can publish and rewrite hundreds of rows at once: importing is a publisher's
+    job. Editors may still export."""
+
+    import_form_class = VendorImportForm
+
+    def has_import_permission(self, request):
+        return can_publish(request) and self.has_add_permission(request)
 
 
 class PublishingAdminMixin:
@@ -454,7 +469,8 @@ class NeedsActionFilter(admin.SimpleListFilter):
 
 
 @admin.register(Agreement)
-class AgreementAdmin(SimpleHistoryAdmin):
+class AgreementAdmin(PublisherImportMixin, ImportExportModelAdmin, SimpleHistoryAdmin):
+    resource_classes = [AgreementResource]
     list_display = [
         "vendor",
         "audience",
@@ -477,7 +493,8 @@ class AgreementAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Subprocessor)
-class SubprocessorAdmin(SimpleHistoryAdmin):
+class SubprocessorAdmin(PublisherImportMixin, ImportExportModelAdmin, SimpleHistoryAdmin):
+    resource_classes = [SubprocessorResource]
     list_display = ["name", "vendor", "purpose", "location"]
     list_filter = ["location"]
     search_fields = ["name", "purpose", "vendor__name"]
