@@ -277,7 +277,11 @@ class VendorSlugRedirectInline(admin.TabularInline):
 
 @admin.register(Vendor)
 class VendorAdmin(
-    PublishingAdminMixin, TranslationAdmin, ImportExportModelAdmin, SimpleHistoryAdmin
+    PublishingAdminMixin,
+    PublisherImportMixin,
+    TranslationAdmin,
+    ImportExportModelAdmin,
+    SimpleHistoryAdmin,
 ):
     list_display = ["name", "company", "status", "audience_list", "updated_at"]
     list_filter = [
@@ -321,7 +325,6 @@ class VendorAdmin(
     resource_classes = [VendorResource]
     # Adds the "Deleted titles" link; django-import-export builds its buttons on top of it.
     change_list_template = "admin/vendors/vendor/change_list.html"
-    import_form_class = VendorImportForm
 
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("sharing_records__audience")
@@ -353,10 +356,6 @@ class VendorAdmin(
             )
         else:
             super().add_data_read_fail_error_to_form(form, error)
-
-    def has_import_permission(self, request):
-        # A file can publish and rewrite hundreds of titles at once: a publisher's job.
-        return can_publish(request) and self.has_add_permission(request)
 
     def lookup_allowed(self, lookup, value, request=None):
         # The shared-text admins link here to list the titles showing one text.
