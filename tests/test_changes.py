@@ -1,3 +1,4 @@
+import datetime
 import xml.etree.ElementTree as ET
 from datetime import timedelta
 from http import HTTPStatus
@@ -13,6 +14,7 @@ from tests.admin_forms import change_form_data
 from tests.factories import (
     AudienceFactory,
     DataElementFactory,
+    SecurityIncidentFactory,
     SharingRecordFactory,
     UsageStatementFactory,
     VendorFactory,
@@ -20,6 +22,7 @@ from tests.factories import (
 from vendors.models import (
     DestructionTerm,
     PublicationStatus,
+    SecurityIncident,
     SharingRecord,
     UsageStatement,
     Vendor,
@@ -33,7 +36,7 @@ ATOM = "{http://www.w3.org/2005/Atom}"
 def later():
     """Move every recorded change ten minutes into the past, so that what a test does next
     counts as a separate change rather than part of the same save."""
-    for model in (Vendor, SharingRecord, UsageStatement, DestructionTerm):
+    for model in (Vendor, SharingRecord, UsageStatement, DestructionTerm, SecurityIncident):
         model.history.update(history_date=F("history_date") - timedelta(minutes=10))
 
 
@@ -303,3 +306,84 @@ def test_a_translation_edit_is_recorded_without_disturbing_the_change_log(client
     vendor.description = "A new description."
     vendor.save()
     assert entries(client)[0] == ("updated", "Clever", "Changed: description.")
+
+
+DRAFT_SUMMARY = "Draft wording the publisher has not approved"
+
+
+def incident_entries(client):
+    return [entry for entry in entries(client) if entry[1].startswith("Security incident")]
+
+
+def test_a_published_incident_is_reported_in_the_change_log(client, clever):
+    SecurityIncidentFactory(vendor=clever.vendor, discovered_on=datetime.date(2026, 2, 10))
+    assert incident_entries(client) == [
+        (
+            "added",
+            "Security incident at Clever",
+            "Security incident reported at Clever, discovered 2026-02-10.",
+        )
+    ]
+
+
+def test_a_draft_incident_never_appears_not_even_its_summary(client, clever):
+    SecurityIncidentFactory(
+        vendor=clever.vendor, status=PublicationStatus.DRAFT, summary=DRAFT_SUMMARY
+    )
+    later()
+    assert incident_entries(client) == []
+    assert DRAFT_SUMMARY not in client.get(reverse("vendors:changes")).content.decode()
+    assert DRAFT_SUMMARY not in client.get(reverse("vendors:changes_feed")).content.decode()
+
+
+def test_publishing_a_draft_incident_reports_it_once_it_is_published(client, clever):
+    incident = SecurityIncidentFactory(
+        vendor=clever.vendor, status=PublicationStatus.DRAFT, summary=DRAFT_SUMMARY
+    )
+    later()
+    SecurityIncident.objects.filter(pk=incident.pk).set_status(PublicationStatus.PUBLISHED)
+    assert [kind for kind, _subject, _summary in incident_entries(client)] == ["added"]
+
+
+def test_correcting_a_published_incident_names_the_fields_that_changed(client, clever):
+    incident = SecurityIncidentFactory(vendor=clever.vendor)
+    later()
+    incident.students_affected = 1500
+    incident.save()
+    assert incident_entries(client)[0] == (
+        "updated",
+        "Security incident at Clever",
+        "Changed: district students affected.",
+    )
+
+
+def test_a_draft_edit_of_a_withdrawn_incident_never_shows(client, clever):
+    incident = SecurityIncidentFactory(vendor=clever.vendor)
+    later()
+    SecurityIncident.objects.filter(pk=incident.pk).set_status(PublicationStatus.DRAFT)
+    later()
+    incident.refresh_from_db()
+    incident.summary = DRAFT_SUMMARY
+    incident.save()
+    assert [kind for kind, _subject, _summary in incident_entries(client)] == ["removed", "added"]
+    assert DRAFT_SUMMARY not in client.get(reverse("vendors:changes_feed")).content.decode()
+
+
+def test_an_incident_at_a_draft_title_never_appears(client, district, parent_audience):
+    record = SharingRecordFactory(
+        vendor__name="Secret Draft",
+        vendor__status=PublicationStatus.DRAFT,
+        audience=parent_audience,
+    )
+    SecurityIncidentFactory(vendor=record.vendor)
+    assert incident_entries(client) == []
+    assert "Secret Draft" not in client.get(reverse("vendors:changes_feed")).content.decode()
+
+
+def test_a_published_incident_is_in_the_feed_linking_to_the_incidents_page(client, clever):
+    incident = SecurityIncidentFactory(vendor=clever.vendor)
+    entry = feed_of(client).find(f"{ATOM}entry")
+    assert entry.find(f"{ATOM}title").text == "Added: Security incident at Clever"
+    assert "Security incident reported at Clever" in entry.find(f"{ATOM}summary").text
+    link = entry.find(f"{ATOM}link").get("href")
+    assert link.endswith(f"{reverse('vendors:incident_list')}#incident-{incident.pk}")

@@ -2,6 +2,7 @@
 Django 6: these tests are what hold it to Django 6.1."""
 
 import csv
+import datetime
 import io
 from http import HTTPStatus
 
@@ -13,15 +14,34 @@ from django.test import Client
 from django.urls import reverse
 
 from tests.factories import (
+    AgreementFactory,
     DataElementFactory,
     DestructionTermFactory,
     SharingRecordFactory,
+    SubprocessorFactory,
     UsageStatementFactory,
     VendorFactory,
 )
 from vendors.admin import VendorAdmin
-from vendors.models import DestructionTerm, PublicationStatus, SharingRecord, UsageStatement, Vendor
-from vendors.resources import MAX_IMPORT_BYTES, VendorResource
+from vendors.models import (
+    Agreement,
+    AgreementStatus,
+    Audience,
+    DestructionTerm,
+    EndReason,
+    LegalBasis,
+    PublicationStatus,
+    SharingRecord,
+    Subprocessor,
+    UsageStatement,
+    Vendor,
+)
+from vendors.resources import (
+    MAX_IMPORT_BYTES,
+    AgreementResource,
+    SubprocessorResource,
+    VendorResource,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -322,3 +342,244 @@ def test_import_preview_shows_changed_data_elements_of_an_existing_record(
     assert "student-name" in page_text(response)
     record = SharingRecord.objects.get(vendor__slug="new-app")
     assert [e.slug for e in record.elements.all()] == ["parent-email"]
+
+
+# Business address, legal basis, agreements and subprocessors (issue 6).
+
+
+def test_vendor_export_carries_the_business_address_and_each_records_legal_basis(
+    district, parent_audience
+):
+    record = SharingRecordFactory(
+        audience=parent_audience,
+        vendor__business_address="1 Main Street\nSpringfield",
+        legal_basis=LegalBasis.OTHER,
+        legal_basis_other="A state law allows it.",
+    )
+    (row,) = rows(export_csv(pk=record.vendor.pk))
+    assert row["business_address"] == "1 Main Street\nSpringfield"
+    assert row["parent-data legal basis"] == "other"
+    assert row["parent-data legal basis other"] == "A state law allows it."
+
+
+def test_import_sets_the_business_address_and_legal_basis(admin_client, district, catalog):
+    csv_text = new_title_csv(
+        business_address="2 Elm Road",
+        **{"parent-data legal basis": "parent_consent", "parent-data legal basis other": ""},
+    )
+    confirm(admin_client, upload(admin_client, csv_text))
+    record = SharingRecord.objects.get(vendor__slug="new-app")
+    assert record.vendor.business_address == "2 Elm Road"
+    assert record.legal_basis == LegalBasis.PARENT_CONSENT
+
+
+def test_a_file_from_before_the_new_columns_still_imports_and_keeps_them(
+    admin_client, district, catalog
+):
+    vendor = VendorFactory(slug="new-app", business_address="2 Elm Road")
+    SharingRecordFactory(
+        vendor=vendor,
+        audience=Audience.objects.get(slug="parent-data"),
+        legal_basis=LegalBasis.FERPA_SCHOOL_OFFICIAL,
+    )
+    response = confirm(admin_client, upload(admin_client, new_title_csv()))
+    assert response.status_code == HTTPStatus.FOUND
+    vendor.refresh_from_db()
+    assert vendor.business_address == "2 Elm Road"
+    assert vendor.sharing_records.get().legal_basis == LegalBasis.FERPA_SCHOOL_OFFICIAL
+
+
+def test_an_unknown_legal_basis_lists_the_codes(admin_client, district, catalog):
+    csv_text = new_title_csv(
+        **{"parent-data legal basis": "because", "parent-data legal basis other": ""}
+    )
+    (invalid,) = upload(admin_client, csv_text).context["result"].invalid_rows
+    message = str(invalid.error_dict["parent-data legal basis"])
+    assert "ferpa_school_official" in message and "leave it blank" in message
+
+
+def test_other_legal_basis_needs_its_words(admin_client, district, catalog):
+    csv_text = new_title_csv(
+        **{"parent-data legal basis": "other", "parent-data legal basis other": ""}
+    )
+    (invalid,) = upload(admin_client, csv_text).context["result"].invalid_rows
+    assert "plain language" in str(invalid.error_dict["parent-data legal basis other"])
+
+
+AGREEMENT_IMPORT_URL = reverse("admin:vendors_agreement_import")
+SUBPROCESSOR_IMPORT_URL = reverse("admin:vendors_subprocessor_import")
+
+
+def agreement_csv(*overrides):
+    base = {
+        "vendor": "quiz-maker",
+        "audience": "",
+        "status": "active",
+        "signed_on": "2026-01-15",
+        "effective_on": "2026-02-01",
+        "expires_on": "2029-01-31",
+        "last_reviewed_on": "",
+        "next_review_due": "2027-02-01",
+        "contact_name": "Office of Student Privacy",
+        "contact_email": "privacy@district.example",
+        "contact_phone": "555-0100",
+        "ended_on": "",
+        "end_reason": "",
+        "destruction_requested_on": "",
+        "destruction_certified_on": "",
+    }
+    data = tablib.Dataset(headers=list(base))
+    for override in overrides or [{}]:
+        data.append(list({**base, **override}.values()))
+    return data.csv
+
+
+def upload_to(client, url, content):
+    return client.post(
+        url,
+        {
+            "resource": "0",
+            "format": CSV_FORMAT,
+            "import_file": SimpleUploadedFile("rows.csv", content.encode(), "text/csv"),
+        },
+    )
+
+
+def confirm_at(client, url, response):
+    form = response.context["confirm_form"]
+    data = {name: form.initial.get(name) for name in form.fields}
+    return client.post(url.replace("/import/", "/process_import/"), data)
+
+
+@pytest.fixture
+def quiz_maker(district, parent_audience):
+    return VendorFactory(slug="quiz-maker", name="Quiz Maker")
+
+
+def test_agreement_export_has_one_row_per_agreement_named_by_slugs(
+    district, parent_audience, quiz_maker
+):
+    AgreementFactory(vendor=quiz_maker)
+    AgreementFactory(
+        vendor=quiz_maker,
+        audience=parent_audience,
+        status=AgreementStatus.ENDED,
+        ended_on=datetime.date(2026, 3, 1),
+        end_reason=EndReason.TERMINATED,
+    )
+    exported = rows(AgreementResource().export(Agreement.objects.all()).csv)
+    assert [(r["vendor"], r["audience"], r["status"]) for r in exported] == [
+        ("quiz-maker", "", "active"),
+        ("quiz-maker", "parent-data", "ended"),
+    ]
+    assert exported[0]["expires_on"] == "2029-01-31"
+    assert exported[1]["end_reason"] == "terminated"
+
+
+def test_agreement_import_creates_then_updates_the_titles_agreement(admin_client, quiz_maker):
+    response = upload_to(admin_client, AGREEMENT_IMPORT_URL, agreement_csv())
+    assert response.context["result"].totals["new"] == 1
+    confirm_at(admin_client, AGREEMENT_IMPORT_URL, response)
+    agreement = Agreement.objects.get(vendor=quiz_maker, audience=None)
+    assert agreement.expires_on == datetime.date(2029, 1, 31)
+    assert agreement.contact_name == "Office of Student Privacy"
+
+    ended = {"status": "ended", "ended_on": "2026-06-30", "end_reason": "vendor_ceased"}
+    response = upload_to(admin_client, AGREEMENT_IMPORT_URL, agreement_csv(ended))
+    assert response.context["result"].totals["update"] == 1
+    confirm_at(admin_client, AGREEMENT_IMPORT_URL, response)
+    agreement.refresh_from_db()
+    assert agreement.status == AgreementStatus.ENDED
+    assert agreement.end_reason == EndReason.VENDOR_CEASED
+    assert Agreement.objects.count() == 1
+
+
+def test_an_agreement_for_one_audience_is_its_own_row(admin_client, quiz_maker):
+    response = upload_to(
+        admin_client, AGREEMENT_IMPORT_URL, agreement_csv({}, {"audience": "parent-data"})
+    )
+    confirm_at(admin_client, AGREEMENT_IMPORT_URL, response)
+    assert sorted(
+        str(slug) for slug in Agreement.objects.values_list("audience__slug", flat=True)
+    ) == ["None", "parent-data"]
+
+
+def test_a_bad_date_names_the_column_and_the_format(admin_client, quiz_maker):
+    response = upload_to(
+        admin_client, AGREEMENT_IMPORT_URL, agreement_csv({"expires_on": "31/31/2029"})
+    )
+    assert response.status_code == HTTPStatus.OK
+    (invalid,) = response.context["result"].invalid_rows
+    message = str(invalid.error_dict["expires_on"])
+    assert "31/31/2029" in message and "YYYY-MM-DD" in message
+
+
+@pytest.mark.parametrize(
+    ("column", "value", "expected"),
+    [
+        ("status", "signed", "pending, active, ended"),
+        ("end_reason", "bankrupt", "expired, terminated, vendor_ceased"),
+        ("vendor", "no-such-title", "No title has the slug “no-such-title”"),
+        ("audience", "teachers", "No audience has the slug “teachers”"),
+    ],
+)
+def test_an_unknown_value_gets_a_clear_message(admin_client, quiz_maker, column, value, expected):
+    response = upload_to(admin_client, AGREEMENT_IMPORT_URL, agreement_csv({column: value}))
+    assert response.status_code == HTTPStatus.OK
+    (invalid,) = response.context["result"].invalid_rows
+    assert expected in str(invalid.error_dict[column])
+
+
+def test_the_agreements_own_rules_apply_to_an_import(admin_client, quiz_maker):
+    response = upload_to(admin_client, AGREEMENT_IMPORT_URL, agreement_csv({"status": "ended"}))
+    (invalid,) = response.context["result"].invalid_rows
+    assert "Say when sharing ended" in str(invalid.error_dict["ended_on"])
+
+
+def test_an_agreement_file_with_one_bad_row_changes_nothing(admin_client, quiz_maker):
+    VendorFactory(slug="reading-log")
+    data = tablib.Dataset().load(
+        agreement_csv({}, {"vendor": "reading-log", "signed_on": "yesterday"}), format="csv"
+    )
+    result = AgreementResource().import_data(data, dry_run=False)
+    assert result.has_validation_errors()
+    assert not Agreement.objects.exists()
+
+
+def test_an_editor_may_export_agreements_but_not_import_them(editor_client, district):
+    assert editor_client.get(reverse("admin:vendors_agreement_export")).status_code == (
+        HTTPStatus.OK
+    )
+    assert editor_client.get(AGREEMENT_IMPORT_URL).status_code == HTTPStatus.FORBIDDEN
+
+
+def subprocessor_csv(*rows_):
+    data = tablib.Dataset(headers=["vendor", "name", "purpose", "location", "position"])
+    for row in rows_:
+        data.append(row)
+    return data.csv
+
+
+def test_subprocessor_import_adds_and_then_updates_by_title_and_name(admin_client, quiz_maker):
+    csv_text = subprocessor_csv(["quiz-maker", "Cloud Host", "Stores the data.", "", ""])
+    confirm_at(
+        admin_client,
+        SUBPROCESSOR_IMPORT_URL,
+        upload_to(admin_client, SUBPROCESSOR_IMPORT_URL, csv_text),
+    )
+    csv_text = subprocessor_csv(
+        ["quiz-maker", "Cloud Host", "Stores the data.", "United States", "1"]
+    )
+    confirm_at(
+        admin_client,
+        SUBPROCESSOR_IMPORT_URL,
+        upload_to(admin_client, SUBPROCESSOR_IMPORT_URL, csv_text),
+    )
+    (sub,) = Subprocessor.objects.all()
+    assert (sub.vendor, sub.location, sub.position) == (quiz_maker, "United States", 1)
+
+
+def test_subprocessor_export_names_the_title_by_slug(quiz_maker):
+    SubprocessorFactory(vendor=quiz_maker, name="Cloud Host")
+    (row,) = rows(SubprocessorResource().export(Subprocessor.objects.all()).csv)
+    assert (row["vendor"], row["name"]) == ("quiz-maker", "Cloud Host")

@@ -1,4 +1,5 @@
 import csv
+import datetime
 import io
 import json
 from http import HTTPStatus
@@ -8,13 +9,15 @@ import pytest
 from django.utils.http import http_date
 
 from tests.factories import (
+    AgreementFactory,
     DataElementCategoryFactory,
     DataElementFactory,
+    SecurityIncidentFactory,
     SharingRecordFactory,
 )
 from tests.test_public_pages import _query_count
-from vendors.models import PublicationStatus
-from vendors.open_data import CSV_COLUMNS, load_schema
+from vendors.models import AgreementStatus, EndReason, PublicationStatus, Vendor
+from vendors.open_data import CSV_COLUMNS, INCIDENT_CSV_COLUMNS, load_schema
 
 pytestmark = pytest.mark.django_db
 
@@ -240,3 +243,118 @@ def test_every_page_footer_links_to_the_open_data(client, clever):
     content = client.get("/").content.decode()
     assert 'href="/export/clearinghouse.csv"' in content
     assert 'href="/api/v1/vendors.json"' in content
+
+
+@pytest.fixture
+def former(district, parent_audience):
+    """A retired title whose agreement ended, destruction not yet certified."""
+    record = SharingRecordFactory(
+        vendor__name="Reading Buddy",
+        vendor__slug="reading-buddy",
+        vendor__status=PublicationStatus.RETIRED,
+        audience=parent_audience,
+    )
+    AgreementFactory(
+        vendor=record.vendor,
+        status=AgreementStatus.ENDED,
+        ended_on=datetime.date(2026, 3, 1),
+        end_reason=EndReason.VENDOR_CEASED,
+        destruction_requested_on=datetime.date(2026, 3, 2),
+    )
+    return record.vendor
+
+
+def test_json_lists_a_former_vendor_with_its_ended_agreement(client, clever, former):
+    data = client.get("/api/v1/vendors.json").json()
+    jsonschema.validate(data, load_schema())
+    listed = {vendor["slug"]: vendor for vendor in data["vendors"]}
+    assert listed["clever"]["listing"] == "current"
+    assert listed["reading-buddy"]["listing"] == "former"
+    (agreement,) = listed["reading-buddy"]["agreements"]
+    assert agreement["ended_on"] == "2026-03-01"
+    assert agreement["end_reason"] == "vendor_ceased"
+    assert agreement["destruction_certified_on"] is None
+    assert [r["audience"]["slug"] for r in listed["reading-buddy"]["audiences"]] == ["parent-data"]
+
+
+def test_json_detail_of_a_former_vendor_is_published(client, former):
+    response = client.get("/api/v1/vendors/reading-buddy.json")
+    assert response.status_code == HTTPStatus.OK
+    jsonschema.validate(response.json(), load_schema())
+    assert response.json()["vendor"]["listing"] == "former"
+
+
+def test_csv_lists_a_former_vendor_row_with_its_end(client, clever, former):
+    rows = {row["vendor_slug"]: row for row in csv_rows(client.get("/export/clearinghouse.csv"))}
+    assert rows["reading-buddy"]["listing"] == "former"
+    assert rows["reading-buddy"]["agreement_ended_on"] == "2026-03-01"
+    assert rows["reading-buddy"]["destruction_certified_on"] == ""
+    assert rows["clever"]["listing"] == "current"
+
+
+def test_schema_rejects_a_listing_it_does_not_promise(client, clever):
+    data = client.get("/api/v1/vendors/clever.json").json()
+    data["vendor"]["listing"] = "draft"
+    with pytest.raises(jsonschema.ValidationError):
+        jsonschema.validate(data, load_schema())
+
+
+INCIDENTS_CSV = "/export/security-incidents.csv"
+
+
+def test_incident_csv_has_one_row_per_published_incident_newest_first(client, clever, former):
+    phone = DataElementFactory(name="Student Phone", category__name="Student Contact")
+    SecurityIncidentFactory(
+        vendor=clever, discovered_on=datetime.date(2026, 1, 5), elements=[phone]
+    )
+    SecurityIncidentFactory(
+        vendor=former,
+        discovered_on=datetime.date(2026, 2, 10),
+        disclosed_on=None,
+        students_affected=None,
+    )
+    response = client.get(INCIDENTS_CSV)
+    assert response.status_code == HTTPStatus.OK
+    assert 'filename="security-incidents.csv"' in response["Content-Disposition"]
+    rows = csv_rows(response)
+    assert list(rows[0]) == INCIDENT_CSV_COLUMNS
+    assert [(r["vendor_slug"], r["listing"], r["discovered_on"]) for r in rows] == [
+        ("reading-buddy", "former", "2026-02-10"),
+        ("clever", "current", "2026-01-05"),
+    ]
+    assert rows[0]["students_affected"] == ""
+    assert rows[0]["disclosed_on"] == ""
+    assert rows[1]["students_affected"] == "1200"
+    assert rows[1]["data_elements"] == "Student Phone (Student Contact)"
+    incident_pk = clever.security_incidents.get().pk
+    assert rows[1]["url"].endswith(f"/incidents/#incident-{incident_pk}")
+
+
+def test_incident_csv_never_contains_a_draft_incident_or_a_draft_title(client, clever, drafts):
+    SecurityIncidentFactory(
+        vendor=clever, status=PublicationStatus.DRAFT, summary="Still being checked."
+    )
+    SecurityIncidentFactory(
+        vendor=Vendor.objects.get(slug="secret-draft"), summary="Hidden with its title."
+    )
+    content = client.get(INCIDENTS_CSV).content.decode("utf-8-sig")
+    assert "Still being checked." not in content
+    assert "Hidden with its title." not in content
+    assert "secret-draft" not in content
+
+
+def test_incident_csv_neutralises_spreadsheet_formulas(client, clever):
+    SecurityIncidentFactory(vendor=clever, summary='=HYPERLINK("http://evil.example")')
+    (row,) = csv_rows(client.get(INCIDENTS_CSV))
+    assert row["summary"].startswith("'=")
+
+
+def test_incident_csv_query_count_does_not_grow(client, clever):
+    SecurityIncidentFactory.create_batch(2, vendor=clever, elements=[DataElementFactory()])
+    with_two = _query_count(client, INCIDENTS_CSV)
+    SecurityIncidentFactory.create_batch(10, vendor=clever, elements=[DataElementFactory()])
+    assert _query_count(client, INCIDENTS_CSV) == with_two
+
+
+def test_the_incidents_page_links_to_its_spreadsheet(client, district):
+    assert f'href="{INCIDENTS_CSV}"' in client.get("/incidents/").content.decode()

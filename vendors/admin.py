@@ -19,6 +19,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from .forms import SharingRecordForm
 from .history import deleted_vendors, restore_vendor
+from .keeping_current import action_sections
 from .models import (
     Agreement,
     Audience,
@@ -34,7 +35,12 @@ from .models import (
     Vendor,
     VendorSlugRedirect,
 )
-from .resources import VendorImportForm, VendorResource
+from .resources import (
+    AgreementResource,
+    SubprocessorResource,
+    VendorImportForm,
+    VendorResource,
+)
 from .translation import MissingTranslationFilter
 
 PUBLISH_PERMISSION = "vendors.publish_vendor"
@@ -42,6 +48,16 @@ PUBLISH_PERMISSION = "vendors.publish_vendor"
 
 def can_publish(request):
     return request.user.has_perm(PUBLISH_PERMISSION)
+
+
+class PublisherImportMixin:
+    """A file can publish and rewrite hundreds of rows at once: importing is a publisher's
+    job. Editors may still export."""
+
+    import_form_class = VendorImportForm
+
+    def has_import_permission(self, request):
+        return can_publish(request) and self.has_add_permission(request)
 
 
 class PublishingAdminMixin:
@@ -265,7 +281,11 @@ class VendorSlugRedirectInline(admin.TabularInline):
 
 @admin.register(Vendor)
 class VendorAdmin(
-    PublishingAdminMixin, TranslationAdmin, ImportExportModelAdmin, SimpleHistoryAdmin
+    PublishingAdminMixin,
+    PublisherImportMixin,
+    TranslationAdmin,
+    ImportExportModelAdmin,
+    SimpleHistoryAdmin,
 ):
     list_display = ["name", "company", "status", "audience_list", "updated_at"]
     list_filter = [
@@ -309,7 +329,6 @@ class VendorAdmin(
     resource_classes = [VendorResource]
     # Adds the "Deleted titles" link; django-import-export builds its buttons on top of it.
     change_list_template = "admin/vendors/vendor/change_list.html"
-    import_form_class = VendorImportForm
 
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("sharing_records__audience")
@@ -341,10 +360,6 @@ class VendorAdmin(
             )
         else:
             super().add_data_read_fail_error_to_form(form, error)
-
-    def has_import_permission(self, request):
-        # A file can publish and rewrite hundreds of titles at once: a publisher's job.
-        return can_publish(request) and self.has_add_permission(request)
 
     def lookup_allowed(self, lookup, value, request=None):
         # The shared-text admins link here to list the titles showing one text.
@@ -463,7 +478,8 @@ class NeedsActionFilter(admin.SimpleListFilter):
 
 
 @admin.register(Agreement)
-class AgreementAdmin(SimpleHistoryAdmin):
+class AgreementAdmin(PublisherImportMixin, ImportExportModelAdmin, SimpleHistoryAdmin):
+    resource_classes = [AgreementResource]
     list_display = [
         "vendor",
         "audience",
@@ -486,7 +502,10 @@ class AgreementAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Subprocessor)
-class SubprocessorAdmin(TranslationAdmin, SimpleHistoryAdmin):
+class SubprocessorAdmin(
+    PublisherImportMixin, TranslationAdmin, ImportExportModelAdmin, SimpleHistoryAdmin
+):
+    resource_classes = [SubprocessorResource]
     list_display = ["name", "vendor", "purpose", "location"]
     list_filter = ["location", MissingTranslationFilter]
     search_fields = ["name", "purpose", "vendor__name"]
@@ -515,3 +534,15 @@ class SecurityIncidentAdmin(PublishingAdminMixin, TranslationAdmin, SimpleHistor
         "notice_url",
         "updated_at",
     ]
+
+
+def dashboard_view(request):
+    """What needs staff action (vendors.keeping_current), linked to each change page."""
+    if not request.user.has_perm("vendors.view_agreement"):
+        raise PermissionDenied
+    context = {
+        **admin.site.each_context(request),
+        "title": _("What needs action"),
+        "sections": action_sections(),
+    }
+    return TemplateResponse(request, "admin/dashboard.html", context)

@@ -2,7 +2,7 @@
 
 Each source is a small function that reads one kind of history and yields
 `ChangeEntry` objects; `all_changes()` merges them newest first. Another kind of
-event (e.g. security incidents) is one more function in `SOURCES`.
+event is one more function in `SOURCES`, as security incidents are.
 
 Drafts never leak: a title counts as public while it is published or retired, a
 sharing record while both it and its title are published. Only changes between
@@ -30,6 +30,7 @@ from .models import (
     DataElement,
     DestructionTerm,
     PublicationStatus,
+    SecurityIncident,
     SharingRecord,
     UsageStatement,
     Vendor,
@@ -366,12 +367,90 @@ def destruction_term_changes(history):
     )
 
 
+# What a parent can read of an incident on /incidents/; status and timestamps are not news.
+INCIDENT_FIELDS = ["discovered_on", "disclosed_on", "summary", "students_affected", "notice_url"]
+
+
+def _incident_is_public(history, version, vendor_names):
+    """Published, and its title public (current or former) at that moment: never a draft."""
+    if version is None or version["history_type"] == DELETED:
+        return False
+    if version["status"] != PublicationStatus.PUBLISHED:
+        return False
+    vendor_id = version["vendor_id"]
+    if vendor_id not in history.vendor_timelines:
+        # A title loaded as demo content records no history: judge by today's status.
+        return vendor_id in vendor_names
+    return _vendor_is_public(history.vendor_at(vendor_id, version["history_date"]))
+
+
+def security_incident_changes(history):
+    """An incident published, corrected or withdrawn, named by its title as it was then."""
+    vendor_names = dict(
+        Vendor.objects.exclude(status=PublicationStatus.DRAFT).values_list("pk", "name")
+    )
+    public_now = set(SecurityIncident.objects.published().values_list("pk", flat=True))
+    element_links = apps.get_model("vendors", "HistoricalSecurityIncident_elements")
+    elements = {}
+    for history_id, element_id in element_links.objects.values_list("history_id", "dataelement_id"):
+        elements.setdefault(history_id, set()).add(element_id)
+    for versions in _by_object(SecurityIncident.history.values()).values():
+        for before, after in _groups(versions):
+            was_public = _incident_is_public(history, before, vendor_names)
+            is_public = _incident_is_public(history, after, vendor_names)
+            # Named from the last public version, so that nothing written in draft shows.
+            shown = after if is_public else before
+            if not (was_public or is_public):
+                continue
+            moment = after["history_date"]
+            vendor = history.vendor_at(shown["vendor_id"], moment)
+            vendor_name = vendor["name"] if vendor else vendor_names.get(shown["vendor_id"], "")
+            url = ""
+            if after["id"] in public_now:
+                url = f"{reverse('vendors:incident_list')}#incident-{after['id']}"
+            common = {
+                "date": moment,
+                "subject": gettext("Security incident at %(vendor)s") % {"vendor": vendor_name},
+                "url": url,
+                "key": f"incident-{after['history_id']}",
+            }
+            if is_public and not was_public:
+                yield ChangeEntry(
+                    kind=ChangeKind.ADDED,
+                    summary=gettext(
+                        "Security incident reported at %(vendor)s, discovered %(date)s."
+                    )
+                    % {"vendor": vendor_name, "date": shown["discovered_on"].isoformat()},
+                    **common,
+                )
+            elif was_public and not is_public:
+                yield ChangeEntry(
+                    kind=ChangeKind.REMOVED,
+                    summary=gettext("The security incident report was withdrawn."),
+                    **common,
+                )
+            else:
+                changed = [field for field in INCIDENT_FIELDS if before[field] != after[field]]
+                if elements.get(before["history_id"], set()) != elements.get(
+                    after["history_id"], set()
+                ):
+                    changed.append("elements")
+                if changed:
+                    yield ChangeEntry(
+                        kind=ChangeKind.UPDATED,
+                        summary=gettext("Changed: %(fields)s.")
+                        % {"fields": _field_names(SecurityIncident, changed)},
+                        **common,
+                    )
+
+
 # Each takes the loaded history and yields ChangeEntry objects; add a source here.
 SOURCES = [
     vendor_changes,
     sharing_record_changes,
     usage_statement_changes,
     destruction_term_changes,
+    security_incident_changes,
 ]
 
 

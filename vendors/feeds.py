@@ -15,7 +15,10 @@ FEED_LENGTH = 50
 class ChangesFeed(Feed):
     feed_type = Atom1Feed
     title = _("What changed in the data sharing clearinghouse")
-    subtitle = _("Software titles added, updated, retired or removed, newest first.")
+    subtitle = _(
+        "Software titles added, updated, retired or removed, and security incidents reported, "
+        "newest first."
+    )
     link = reverse_lazy("vendors:changes")
 
     def items(self):

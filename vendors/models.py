@@ -233,11 +233,15 @@ class VendorQuerySet(models.QuerySet):
         """Former vendors: retired titles, off the current lists but public at their permalink."""
         return self.filter(status=PublicationStatus.RETIRED)
 
+    def public(self):
+        """Every title a visitor can read: current (published) and former (retired) ones."""
+        return self.exclude(status=PublicationStatus.DRAFT)
+
     def visible_to(self, user):
         """Staff may preview drafts at their real address; visitors see published titles."""
         if user.is_authenticated and user.is_staff:
             return self.all()
-        return self.exclude(status=PublicationStatus.DRAFT)
+        return self.public()
 
     def with_public_details(self, records, records_attr):
         """Everything a title's page or export shows about it, in a fixed number of queries:
@@ -451,13 +455,17 @@ class SharingRecordQuerySet(models.QuerySet):
             status=PublicationStatus.PUBLISHED, vendor__status=PublicationStatus.PUBLISHED
         )
 
-    def visible_to(self, user):
-        if user.is_authenticated and user.is_staff:
-            return self.all()
-        # A former (retired) title's permalink still says what it received.
+    def public(self):
+        """Published records of current and former titles: a former (retired) title's
+        permalink and exports still say what it received."""
         return self.filter(status=PublicationStatus.PUBLISHED).exclude(
             vendor__status=PublicationStatus.DRAFT
         )
+
+    def visible_to(self, user):
+        if user.is_authenticated and user.is_staff:
+            return self.all()
+        return self.public()
 
     def set_status(self, status):
         return set_status_one_by_one(self, status)

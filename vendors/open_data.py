@@ -1,5 +1,9 @@
 """Open data: the whole clearinghouse as CSV and JSON, published content only.
 
+Current and former (retired) titles are both listed, told apart by `listing`: families
+and journalists still need to know what a former vendor received and whether its data
+was certified destroyed.
+
 The field names here are a promise to whoever builds on them (see docs/open-data.md and
 the JSON Schema beside this module): add fields, never rename or remove one within v1.
 Query strings are ignored, so no parameter can change what is published.
@@ -12,14 +16,14 @@ import json
 from http import HTTPStatus
 from pathlib import Path
 
-from django.db.models import Max
+from django.db.models import Max, Prefetch
 from django.http import HttpResponse, JsonResponse
 from django.urls import reverse
 from django.utils.cache import get_conditional_response, patch_cache_control
 from django.utils.translation import gettext as _
 from django.views import View
 
-from .models import SharingRecord, Vendor
+from .models import DataElement, SecurityIncident, SharingRecord, Vendor
 
 SCHEMA_PATH = Path(__file__).with_name("schemas") / "vendors-v1.schema.json"
 CACHE_MAX_AGE = 300
@@ -62,22 +66,44 @@ CSV_COLUMNS = [
     "business_address",
     "subprocessors",
     "security_incidents",
+    "listing",
+]
+
+# One row per published incident, for whoever counts breaches (Illinois wants a list).
+INCIDENT_CSV_COLUMNS = [
+    "vendor_name",
+    "vendor_slug",
+    "company",
+    "listing",
+    "permalink",
+    "discovered_on",
+    "disclosed_on",
+    "students_affected",
+    "data_elements",
+    "summary",
+    "notice_url",
+    "url",
 ]
 
 
 def published_vendors():
-    """Published titles with their published records and every join the exports need."""
+    """Current and former titles with their published records and every join the exports
+    need."""
     return (
-        Vendor.objects.published()
+        Vendor.objects.public()
         .order_by("name")
-        .with_public_details(SharingRecord.objects.published(), "published_records")
+        .with_public_details(SharingRecord.objects.public(), "published_records")
     )
+
+
+def listing(vendor):
+    return "former" if vendor.is_former else "current"
 
 
 def last_modified(vendors):
     """The newest change to anything the exports show: a title, a published record, or a
     shared text. Draft records are left out, so the header says nothing about them."""
-    records = SharingRecord.objects.published().filter(vendor__in=vendors.values("pk"))
+    records = SharingRecord.objects.public().filter(vendor__in=vendors.values("pk"))
     stamps = [
         vendors.aggregate(Max("updated_at"))["updated_at__max"],
         *records.aggregate(
@@ -96,6 +122,7 @@ def vendor_data(vendor, request):
     return {
         "name": vendor.name,
         "slug": vendor.slug,
+        "listing": listing(vendor),
         "company": vendor.company,
         "description": vendor.description,
         "permalink": request.build_absolute_uri(vendor.get_absolute_url()),
@@ -236,8 +263,35 @@ def csv_rows(vendors, request):
                 "security_incidents": "; ".join(
                     incident_text(incident) for incident in vendor.public_incidents
                 ),
+                "listing": listing(vendor),
             }
             yield {column: spreadsheet_safe(value) for column, value in row.items()}
+
+
+def incident_rows(vendors, request):
+    incidents = [(incident, vendor) for vendor in vendors for incident in vendor.public_incidents]
+    # Newest first across every title, as /incidents/ lists them.
+    incidents.sort(key=lambda pair: (pair[0].discovered_on, pair[0].pk), reverse=True)
+    for incident, vendor in incidents:
+        row = {
+            "vendor_name": vendor.name,
+            "vendor_slug": vendor.slug,
+            "company": vendor.company,
+            "listing": listing(vendor),
+            "permalink": request.build_absolute_uri(vendor.get_absolute_url()),
+            "discovered_on": incident.discovered_on.isoformat(),
+            "disclosed_on": iso_or_none(incident.disclosed_on) or "",
+            "students_affected": ""
+            if incident.students_affected is None
+            else incident.students_affected,
+            "data_elements": "; ".join(
+                f"{element.name} ({element.category.name})" for element in incident.elements.all()
+            ),
+            "summary": incident.summary,
+            "notice_url": incident.notice_url,
+            "url": request.build_absolute_uri(incident.get_absolute_url()),
+        }
+        yield {column: spreadsheet_safe(value) for column, value in row.items()}
 
 
 def incident_text(incident):
@@ -306,18 +360,49 @@ class ExportView(View):
 class CsvExportView(ExportView):
     """/export/clearinghouse.csv: one row per title and audience."""
 
+    columns = CSV_COLUMNS
+    filename = "clearinghouse.csv"
+
+    def rows(self, vendors):
+        return csv_rows(vendors, self.request)
+
     def render(self, vendors):
         buffer = io.StringIO()
-        writer = csv.DictWriter(buffer, fieldnames=CSV_COLUMNS)
+        writer = csv.DictWriter(buffer, fieldnames=self.columns)
         writer.writeheader()
-        writer.writerows(csv_rows(vendors, self.request))
+        writer.writerows(self.rows(vendors))
         response = HttpResponse(
             # A byte-order mark so that Excel reads the accents as UTF-8.
             "\ufeff" + buffer.getvalue(),
             content_type="text/csv; charset=utf-8",
         )
-        response["Content-Disposition"] = 'attachment; filename="clearinghouse.csv"'
+        response["Content-Disposition"] = f'attachment; filename="{self.filename}"'
         return response
+
+
+class IncidentCsvExportView(CsvExportView):
+    """/export/security-incidents.csv: one row per published security incident."""
+
+    columns = INCIDENT_CSV_COLUMNS
+    filename = "security-incidents.csv"
+
+    def get_queryset(self, **kwargs):
+        return (
+            Vendor.objects.public()
+            .order_by("name")
+            .prefetch_related(
+                Prefetch(
+                    "security_incidents",
+                    queryset=SecurityIncident.objects.published().prefetch_related(
+                        Prefetch("elements", queryset=DataElement.objects.with_category())
+                    ),
+                    to_attr="public_incidents",
+                )
+            )
+        )
+
+    def rows(self, vendors):
+        return incident_rows(vendors, self.request)
 
 
 class JsonListView(ExportView):
@@ -334,7 +419,7 @@ class JsonListView(ExportView):
 
 
 class JsonDetailView(ExportView):
-    """/api/v1/vendors/<slug>.json: one published title."""
+    """/api/v1/vendors/<slug>.json: one published title, current or former."""
 
     def get_queryset(self, slug):
         return published_vendors().filter(slug=slug)

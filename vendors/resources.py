@@ -3,22 +3,34 @@
 django-import-export reads and writes the file and gives the admin its dry-run
 preview; this module says what the columns are and how a row becomes a title and
 its sharing records. A file with any bad row changes nothing.
+
+Agreements and subprocessors have their own spreadsheets (one row each, named by the
+title's slug), since a title has any number of them: `AgreementResource` and
+`SubprocessorResource`, on their own admin pages.
 """
+
+import datetime
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.db import models
 from django.template.defaultfilters import filesizeformat
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
-from import_export import fields, resources
+from import_export import fields, resources, widgets
 from import_export.forms import ImportForm
 
 from .models import (
+    Agreement,
+    AgreementStatus,
     Audience,
     DataElement,
     DestructionTerm,
+    EndReason,
+    LegalBasis,
     PublicationStatus,
     SharingRecord,
+    Subprocessor,
     UsageStatement,
     Vendor,
 )
@@ -40,6 +52,10 @@ VENDOR_COLUMNS = [
     "website_url",
 ]
 
+# Added after the first release: exported, but a file without them still imports and
+# leaves them as they are.
+OPTIONAL_VENDOR_COLUMNS = ["business_address"]
+
 # Each audience's columns are "<audience slug> <part>", e.g. "parent-data data elements".
 RECORD_PARTS = [
     "status",
@@ -50,6 +66,8 @@ RECORD_PARTS = [
     "destruction term",
     "destruction term text",
 ]
+# Optional for the same reason as OPTIONAL_VENDOR_COLUMNS.
+OPTIONAL_RECORD_PARTS = ["legal basis", "legal basis other"]
 
 ELEMENT_SEPARATOR = ";"
 
@@ -86,6 +104,10 @@ class RecordColumn(fields.Field):
                 return record.destruction_term.title
             case "destruction term text":
                 return record.destruction_term.text
+            case "legal basis":
+                return record.legal_basis
+            case "legal basis other":
+                return record.legal_basis_other
 
     def clean(self, row, **kwargs):
         return row.get(self.column_name)
@@ -99,15 +121,15 @@ def records_by_audience(vendor):
     return cache
 
 
-class VendorResource(resources.ModelResource):
-    class Meta:
-        model = Vendor
-        fields = VENDOR_COLUMNS
-        export_order = VENDOR_COLUMNS
-        import_id_fields = ["slug"]
-        clean_model_instances = True
-        use_transactions = True
-        skip_unchanged = False
+def choice_error(choices, blank_allowed=False):
+    codes = ", ".join(choices.values)
+    if blank_allowed:
+        return _("Use one of: %(codes)s, or leave it blank.") % {"codes": codes}
+    return _("Use one of: %s.") % codes
+
+
+class AllOrNothingResource(resources.ModelResource):
+    """Strips the cells, pins English, and rolls every row back when any row is invalid."""
 
     # The spreadsheet holds the English texts. The admin follows the staff member's browser
     # language, and a translated field reads and writes that language's column, so pin English.
@@ -115,11 +137,72 @@ class VendorResource(resources.ModelResource):
         with translation.override(settings.MODELTRANSLATION_DEFAULT_LANGUAGE):
             return super().export(*args, **kwargs)
 
+    def import_data(self, dataset, **kwargs):
+        # All or nothing: one invalid row rolls back every other row too.
+        kwargs["use_transactions"] = True
+        kwargs["rollback_on_validation_errors"] = True
+        with translation.override(settings.MODELTRANSLATION_DEFAULT_LANGUAGE):
+            return super().import_data(dataset, **kwargs)
+
+    def before_import_row(self, row, **kwargs):
+        # Spreadsheets pad cells with spaces; a slug or status with one would not match.
+        for column, value in row.items():
+            if isinstance(value, str):
+                row[column] = value.strip()
+            elif value is None:
+                row[column] = ""
+
+    def require_columns(self, dataset, columns):
+        if not dataset.headers or not len(dataset):
+            raise ValueError(_("The file is empty: it needs a header row and one row per entry."))
+        headers = [header.strip() if header else "" for header in dataset.headers]
+        missing = [column for column in columns if column not in headers]
+        if missing:
+            raise ValueError(_("Missing columns: %(columns)s.") % {"columns": ", ".join(missing)})
+        return headers
+
+
+class DayWidget(widgets.DateWidget):
+    """A date cell, written as 2027-01-31 (a spreadsheet's own date cells work too), with a
+    message that says so for anything else."""
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%Y-%m-%d", **kwargs)
+
+    def clean(self, value, row=None, **kwargs):
+        if isinstance(value, datetime.datetime):
+            return value.date()  # A spreadsheet's date cell.
+        try:
+            return super().clean(value, row, **kwargs)
+        except ValueError:
+            raise ValueError(
+                _("“%(value)s” is not a date: write it as YYYY-MM-DD, e.g. 2027-01-31.")
+                % {"value": value}
+            ) from None
+
+
+class SlugWidget(widgets.ForeignKeyWidget):
+    """A title or audience named by its slug; before_import_row has checked that it exists."""
+
+    def __init__(self, model):
+        super().__init__(model, field="slug")
+
+
+class VendorResource(AllOrNothingResource):
+    class Meta:
+        model = Vendor
+        fields = VENDOR_COLUMNS + OPTIONAL_VENDOR_COLUMNS
+        export_order = VENDOR_COLUMNS + OPTIONAL_VENDOR_COLUMNS
+        import_id_fields = ["slug"]
+        clean_model_instances = True
+        use_transactions = True
+        skip_unchanged = False
+
     def __init__(self, **kwargs):
         super().__init__(**kwargs)
         self.audiences = list(Audience.objects.all())
         for audience in self.audiences:
-            for part in RECORD_PARTS:
+            for part in RECORD_PARTS + OPTIONAL_RECORD_PARTS:
                 column = record_column(audience.slug, part)
                 self.fields[column] = RecordColumn(audience, part)
 
@@ -133,13 +216,6 @@ class VendorResource(resources.ModelResource):
             "sharing_records__destruction_term",
         )
 
-    def import_data(self, dataset, **kwargs):
-        # All or nothing: one invalid row rolls back every other row too.
-        kwargs["use_transactions"] = True
-        kwargs["rollback_on_validation_errors"] = True
-        with translation.override(settings.MODELTRANSLATION_DEFAULT_LANGUAGE):
-            return super().import_data(dataset, **kwargs)
-
     def before_import(self, dataset, **kwargs):
         if not dataset.headers or not len(dataset):
             raise ValueError(_("The file is empty: it needs a header row and one row per title."))
@@ -149,17 +225,18 @@ class VendorResource(resources.ModelResource):
             raise ValueError(_("Missing columns: %(columns)s.") % {"columns": ", ".join(missing)})
         known_audiences = {audience.slug for audience in self.audiences}
         for header in headers:
-            if header in VENDOR_COLUMNS:
+            if header in VENDOR_COLUMNS + OPTIONAL_VENDOR_COLUMNS:
                 continue
             audience_slug, _space, part = header.partition(" ")
-            if part not in RECORD_PARTS:
+            if part not in RECORD_PARTS + OPTIONAL_RECORD_PARTS:
                 raise ValueError(_("Unknown column “%(column)s”.") % {"column": header})
             if audience_slug not in known_audiences:
                 raise ValueError(
                     _("Unknown audience “%(audience)s” in column “%(column)s”.")
                     % {"audience": audience_slug, "column": header}
                 )
-        for audience_slug in {h.partition(" ")[0] for h in headers if h not in VENDOR_COLUMNS}:
+        vendor_columns = VENDOR_COLUMNS + OPTIONAL_VENDOR_COLUMNS
+        for audience_slug in {h.partition(" ")[0] for h in headers if h not in vendor_columns}:
             absent = [
                 record_column(audience_slug, part)
                 for part in RECORD_PARTS
@@ -181,12 +258,7 @@ class VendorResource(resources.ModelResource):
             first_row[slug] = number
 
     def before_import_row(self, row, **kwargs):
-        # Spreadsheets pad cells with spaces; a slug or status with one would not match.
-        for column, value in row.items():
-            if isinstance(value, str):
-                row[column] = value.strip()
-            elif value is None:
-                row[column] = ""
+        super().before_import_row(row, **kwargs)
         if row.get("status", "") not in PublicationStatus.values:
             raise ValidationError(
                 {"status": _("Use one of: %s.") % ", ".join(PublicationStatus.values)}
@@ -234,15 +306,30 @@ class VendorResource(resources.ModelResource):
             )
         usage = self.shared_text(UsageStatement, audience, "usage statement", cell, errors)
         destruction = self.shared_text(DestructionTerm, audience, "destruction term", cell, errors)
+        record = existing or SharingRecord(vendor=vendor, audience=audience)
+        if record_column(audience.slug, "legal basis") in row:
+            self.read_legal_basis(record, audience, cell, errors)
         if errors:
             raise ValidationError(errors)
-        record = existing or SharingRecord(vendor=vendor, audience=audience)
         record.status = status
         record.elements_intro = cell("elements intro")
         record.usage_statement = usage
         record.destruction_term = destruction
         record.save()
         record.elements.set(elements)
+
+    def read_legal_basis(self, record, audience, cell, errors):
+        """The same rules as the admin's record form (vendors/forms.py)."""
+        basis, other = cell("legal basis"), cell("legal basis other")
+        basis_column = record_column(audience.slug, "legal basis")
+        other_column = record_column(audience.slug, "legal basis other")
+        if basis and basis not in LegalBasis.values:
+            errors[basis_column] = choice_error(LegalBasis, blank_allowed=True)
+        elif basis == LegalBasis.OTHER and not other:
+            errors[other_column] = _("With “Other”, say in plain language what the basis is.")
+        elif other and basis != LegalBasis.OTHER:
+            errors[other_column] = _("Only write a basis here when the legal basis is “Other”.")
+        record.legal_basis, record.legal_basis_other = basis, other
 
     def shared_text(self, model, audience, part, cell, errors):
         """Find a statement or term by its title; create it, or update its text, from the file."""
@@ -276,3 +363,116 @@ class VendorImportForm(ImportForm):
                 }
             )
         return import_file
+
+
+AGREEMENT_DATE_COLUMNS = [
+    "signed_on",
+    "effective_on",
+    "expires_on",
+    "last_reviewed_on",
+    "next_review_due",
+    "ended_on",
+    "destruction_requested_on",
+    "destruction_certified_on",
+]
+AGREEMENT_COLUMNS = [
+    "vendor",
+    "audience",
+    "status",
+    *AGREEMENT_DATE_COLUMNS[:5],
+    "contact_name",
+    "contact_email",
+    "contact_phone",
+    "ended_on",
+    "end_reason",
+    *AGREEMENT_DATE_COLUMNS[6:],
+]
+
+
+def check_slugs(row, errors, vendor_column="vendor", audience_column=None):
+    """Name an unknown title or audience in the row's errors instead of failing the lookup."""
+    slug = row.get(vendor_column, "")
+    if not slug:
+        errors[vendor_column] = _("Give the title's slug, e.g. clever.")
+    elif not Vendor.objects.filter(slug=slug).exists():
+        errors[vendor_column] = _("No title has the slug “%(slug)s”.") % {"slug": slug}
+    if audience_column:
+        audience = row.get(audience_column, "")
+        if audience and not Audience.objects.filter(slug=audience).exists():
+            errors[audience_column] = _(
+                "No audience has the slug “%(slug)s”. Leave it blank for a general agreement."
+            ) % {"slug": audience}
+
+
+class AgreementResource(AllOrNothingResource):
+    """One row per agreement: the title's slug, the audience's slug (blank for the title's
+    general agreement), then the status, dates, point of contact and the end."""
+
+    vendor = fields.Field(attribute="vendor", column_name="vendor", widget=SlugWidget(Vendor))
+    audience = fields.Field(
+        attribute="audience", column_name="audience", widget=SlugWidget(Audience)
+    )
+
+    class Meta:
+        model = Agreement
+        fields = AGREEMENT_COLUMNS
+        export_order = AGREEMENT_COLUMNS
+        import_id_fields = ["vendor", "audience"]
+        clean_model_instances = True
+        skip_unchanged = False
+
+    @classmethod
+    def widget_from_django_field(cls, f, default=widgets.Widget):
+        if isinstance(f, models.DateField):
+            return DayWidget
+        return super().widget_from_django_field(f, default)
+
+    def before_import(self, dataset, **kwargs):
+        self.require_columns(dataset, ["vendor", "audience", "status"])
+
+    def before_import_row(self, row, **kwargs):
+        super().before_import_row(row, **kwargs)
+        errors = {}
+        check_slugs(row, errors, audience_column="audience")
+        if row.get("status", "") not in AgreementStatus.values:
+            errors["status"] = choice_error(AgreementStatus)
+        if row.get("end_reason", "") not in ["", *EndReason.values]:
+            errors["end_reason"] = choice_error(EndReason, blank_allowed=True)
+        if errors:
+            raise ValidationError(errors)
+
+    def filter_export(self, queryset, **kwargs):
+        return queryset.select_related("vendor", "audience")
+
+
+SUBPROCESSOR_COLUMNS = ["vendor", "name", "purpose", "location", "position"]
+
+
+class SubprocessorResource(AllOrNothingResource):
+    """One row per subprocessor: the title's slug, then the company's name (which, with the
+    slug, says which row to update), what it does with the data, and where."""
+
+    vendor = fields.Field(attribute="vendor", column_name="vendor", widget=SlugWidget(Vendor))
+
+    class Meta:
+        model = Subprocessor
+        fields = SUBPROCESSOR_COLUMNS
+        export_order = SUBPROCESSOR_COLUMNS
+        import_id_fields = ["vendor", "name"]
+        clean_model_instances = True
+        skip_unchanged = False
+
+    def before_import(self, dataset, **kwargs):
+        self.require_columns(dataset, ["vendor", "name", "purpose"])
+
+    def before_import_row(self, row, **kwargs):
+        super().before_import_row(row, **kwargs)
+        errors = {}
+        check_slugs(row, errors)
+        if not row.get("position"):
+            row["position"] = 0
+        if errors:
+            raise ValidationError(errors)
+
+    def filter_export(self, queryset, **kwargs):
+        return queryset.select_related("vendor")

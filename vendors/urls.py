@@ -20,6 +20,11 @@ urlpatterns = [
     path("changes/feed/", feeds.ChangesFeed(), name="changes_feed"),
     path("incidents/", views.IncidentListView.as_view(), name="incident_list"),
     path("export/clearinghouse.csv", open_data.CsvExportView.as_view(), name="export_csv"),
+    path(
+        "export/security-incidents.csv",
+        open_data.IncidentCsvExportView.as_view(),
+        name="export_incidents_csv",
+    ),
     path("api/v1/vendors.json", open_data.JsonListView.as_view(), name="api_vendor_list"),
     path(
         "api/v1/vendors/<slug:slug>.json",

@@ -1,0 +1,153 @@
+"""What needs staff action to keep the clearinghouse current, built in one place.
+
+The admin dashboard and `manage.py clearinghouse_report` both show `action_sections()`,
+so the two never disagree about what is overdue. Each list is one `Check` in `CHECKS`:
+adding a list (e.g. entries missing a field their state preset requires) is one more
+entry there, with the query, the dates that matter and the days to show.
+"""
+
+import datetime
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.db.models import Model, QuerySet
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.functional import Promise
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
+from .models import CERTIFICATE_GRACE, EXPIRY_WARNING, REVIEW_MAX_AGE, Agreement
+
+
+@dataclass(frozen=True)
+class Row:
+    """One object needing action, with the dates a staff member acts on."""
+
+    obj: Model
+    # (label, date) pairs, in the order the dashboard shows them; a blank date is left out.
+    dates: list[tuple[str, datetime.date]]
+    days: int | None
+
+    @property
+    def admin_url(self):
+        opts = self.obj._meta
+        return reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[self.obj.pk])
+
+
+@dataclass(frozen=True)
+class Section:
+    key: str
+    title: str
+    # What the number in the days column means for this list, e.g. "Days overdue".
+    days_heading: str
+    rows: list[Row]
+    # One line about a row for the report: "expires 2027-01-31".
+    describe: Callable[[Row], str]
+    empty_text: str
+
+
+@dataclass(frozen=True)
+class Check:
+    key: str
+    title: Callable[[], str]
+    days_heading: str | Promise
+    empty_text: str | Promise
+    objects: Callable[[datetime.date], QuerySet]
+    dates: Callable[[Model], list[tuple[str | Promise, datetime.date | None]]]
+    days: Callable[[Model, datetime.date], int | None]
+    describe: Callable[[Model, datetime.date], str]
+
+    def section(self, today):
+        rows = [
+            Row(
+                obj=obj,
+                dates=[(str(label), day) for label, day in self.dates(obj) if day],
+                days=self.days(obj, today),
+            )
+            for obj in self.objects(today)
+        ]
+        return Section(
+            key=self.key,
+            title=self.title(),
+            days_heading=str(self.days_heading),
+            rows=rows,
+            describe=lambda row: self.describe(row.obj, today),
+            empty_text=str(self.empty_text),
+        )
+
+
+def agreements():
+    return Agreement.objects.select_related("vendor", "audience")
+
+
+def review_due_on(agreement):
+    """The day the review fell due: the date staff set, else a year after the last review."""
+    due = [agreement.next_review_due]
+    if agreement.last_reviewed_on:
+        due.append(agreement.last_reviewed_on + REVIEW_MAX_AGE)
+    return min(day for day in due if day)
+
+
+def describe_review(agreement, today):
+    if agreement.next_review_due and agreement.next_review_due < today:
+        return gettext("review was due %(date)s") % {"date": agreement.next_review_due.isoformat()}
+    return gettext("last reviewed %(date)s") % {"date": agreement.last_reviewed_on.isoformat()}
+
+
+CHECKS = [
+    Check(
+        key="expiring",
+        title=lambda: gettext("Expiring within %(days)d days") % {"days": EXPIRY_WARNING.days},
+        days_heading=_("Days left"),
+        empty_text=_("No agreement expires within the next 90 days."),
+        objects=lambda today: agreements().expiring_soon(today).order_by("expires_on"),
+        dates=lambda a: [(_("expires"), a.expires_on), (_("effective"), a.effective_on)],
+        days=lambda a, today: (a.expires_on - today).days,
+        describe=lambda a, today: gettext("expires %(date)s") % {"date": a.expires_on.isoformat()},
+    ),
+    Check(
+        key="review",
+        title=lambda: gettext("Review overdue"),
+        days_heading=_("Days overdue"),
+        empty_text=_("No review is overdue."),
+        objects=lambda today: (
+            agreements()
+            .review_overdue(today)
+            .order_by("next_review_due", "last_reviewed_on", "vendor__name")
+        ),
+        dates=lambda a: [
+            (_("last reviewed"), a.last_reviewed_on),
+            (_("next review due"), a.next_review_due),
+        ],
+        days=lambda a, today: (today - review_due_on(a)).days,
+        describe=describe_review,
+    ),
+    Check(
+        key="certificate",
+        title=lambda: (
+            gettext("Ended, no destruction certificate after %(days)d days")
+            % {"days": CERTIFICATE_GRACE.days}
+        ),
+        days_heading=_("Days since sharing ended"),
+        empty_text=_("Every agreement that ended more than 30 days ago has its certificate."),
+        objects=lambda today: agreements().certificate_overdue(today).order_by("ended_on"),
+        dates=lambda a: [
+            (_("sharing ended"), a.ended_on),
+            (_("destruction requested"), a.destruction_requested_on),
+        ],
+        days=lambda a, today: (today - a.ended_on).days,
+        describe=lambda a, today: (
+            gettext("ended %(date)s, %(days)d days ago")
+            % {"date": a.ended_on.isoformat(), "days": (today - a.ended_on).days}
+        ),
+    ),
+    # Published entries missing a field their state preset requires: one more Check here,
+    # whose objects() are titles (Row.admin_url links any model; days may be None).
+]
+
+
+def action_sections(today=None):
+    """Every list staff must act on, in the order they are shown; one query per list."""
+    today = today or timezone.localdate()
+    return [check.section(today) for check in CHECKS]
