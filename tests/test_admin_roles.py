@@ -119,6 +119,33 @@ def test_publishing_shows_the_title_on_the_public_pages_at_once(
     assert "Fresh App" in Client().get("/parent-data/").content.decode()
 
 
+def test_publishing_a_title_whose_records_are_drafts_warns_it_is_on_no_list(
+    publisher_client, district, parent_audience
+):
+    record = SharingRecordFactory(
+        audience=parent_audience,
+        status=PublicationStatus.DRAFT,
+        vendor__name="Quiet App",
+        vendor__status=PublicationStatus.DRAFT,
+    )
+    response = post_action(publisher_client, "publish", [record.vendor])
+    warnings = [m.message for m in response.context["messages"] if m.level_tag == "warning"]
+    assert warnings == [
+        "Published, but on no audience page until a sharing record is published too: Quiet App."
+    ]
+    assert "Quiet App" not in Client().get("/parent-data/").content.decode()
+
+
+def test_publishing_a_title_with_a_published_record_gives_no_warning(
+    publisher_client, district, parent_audience
+):
+    record = SharingRecordFactory(
+        audience=parent_audience, vendor__name="Loud App", vendor__status=PublicationStatus.DRAFT
+    )
+    response = post_action(publisher_client, "publish", [record.vendor])
+    assert not [m for m in response.context["messages"] if m.level_tag == "warning"]
+
+
 def test_unpublishing_hides_the_title_from_the_public_at_once(
     publisher_client, district, parent_audience
 ):

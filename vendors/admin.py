@@ -326,6 +326,31 @@ class VendorAdmin(
         (_("Dates"), {"fields": ["created_at", "updated_at"]}),
     ]
 
+    @admin.action(
+        permissions=["publish"], description=_("Publish the selected %(verbose_name_plural)s")
+    )
+    def publish(self, request, queryset):
+        super().publish(request, queryset)
+        # A published title whose records are all drafts appears on no audience page: its
+        # records stay drafts on purpose (one audience may still be under review), so say so
+        # rather than publish them unasked.
+        unlisted = (
+            queryset.published()
+            .exclude(sharing_records__status=PublicationStatus.PUBLISHED)
+            .order_by("name")
+        )
+        names = ", ".join(vendor.name for vendor in unlisted)
+        if names:
+            self.message_user(
+                request,
+                _(
+                    "Published, but on no audience page until a sharing record is published "
+                    "too: %(names)s."
+                )
+                % {"names": names},
+                messages.WARNING,
+            )
+
     resource_classes = [VendorResource]
     # Adds the "Deleted titles" link; django-import-export builds its buttons on top of it.
     change_list_template = "admin/vendors/vendor/change_list.html"
