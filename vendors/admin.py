@@ -1,7 +1,8 @@
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
+from django.db import models, transaction
 from django.db.models import Count
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -13,9 +14,11 @@ from import_export.admin import ImportExportModelAdmin
 from modeltranslation.admin import TranslationAdmin, TranslationStackedInline
 from simple_history.admin import SimpleHistoryAdmin
 
-from .forms import SharingRecordForm
+from .documents import document_response
+from .forms import AdminDocumentWidget, SharingRecordForm
 from .history import deleted_vendors, restore_vendor
 from .models import (
+    DOCUMENT_FIELDS,
     Agreement,
     Audience,
     DataElement,
@@ -220,6 +223,16 @@ class SharingRecordInline(TranslationStackedInline):
 
 AGREEMENT_FIELDSETS = [
     (None, {"fields": ["status", ("signed_on", "effective_on", "expires_on")]}),
+    (
+        _("Signed agreement"),
+        {
+            "fields": [("signed_agreement", "signed_agreement_public")],
+            "description": _(
+                "A PDF. It is never reachable by its address: parents can download it from "
+                "the title's page only while it is marked public and the title is published."
+            ),
+        },
+    ),
     (_("Review"), {"fields": [("last_reviewed_on", "next_review_due")]}),
     (
         _("District point of contact"),
@@ -231,15 +244,19 @@ AGREEMENT_FIELDSETS = [
             "fields": [
                 ("ended_on", "end_reason"),
                 ("destruction_requested_on", "destruction_certified_on"),
+                ("destruction_certificate", "destruction_certificate_public"),
             ],
         },
     ),
 ]
+# Stored documents link to the staff download view: nothing serves MEDIA_URL.
+AGREEMENT_FORMFIELD_OVERRIDES = {models.FileField: {"widget": AdminDocumentWidget}}
 
 
 class AgreementInline(admin.StackedInline):
     model = Agreement
     extra = 0
+    formfield_overrides = AGREEMENT_FORMFIELD_OVERRIDES
     fieldsets = [
         (None, {"fields": ["audience"]}),
         *AGREEMENT_FIELDSETS,
@@ -468,11 +485,31 @@ class AgreementAdmin(SimpleHistoryAdmin):
     list_select_related = ["vendor", "audience"]
     readonly_fields = ["updated_at"]
     date_hierarchy = "expires_on"
+    formfield_overrides = AGREEMENT_FORMFIELD_OVERRIDES
     fieldsets = [
         (None, {"fields": ["vendor", "audience"]}),
         *AGREEMENT_FIELDSETS,
         (_("Dates"), {"fields": ["updated_at"]}),
     ]
+
+    def get_urls(self):
+        return [
+            path(
+                "<int:pk>/document/<str:field>/",
+                self.admin_site.admin_view(self.document_view),
+                name="vendors_agreement_document",
+            ),
+            *super().get_urls(),
+        ]
+
+    def document_view(self, request, pk, field):
+        """Staff read every document, public or not, here and nowhere else."""
+        if field not in DOCUMENT_FIELDS:
+            raise Http404
+        agreement = get_object_or_404(Agreement.objects.select_related("vendor"), pk=pk)
+        if not self.has_view_permission(request, agreement) or not getattr(agreement, field):
+            raise Http404
+        return document_response(agreement, field)
 
 
 @admin.register(Subprocessor)

@@ -16,12 +16,14 @@ from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.db import models
 from django.db.models import Q
-from django.db.models.signals import pre_save
+from django.db.models.signals import post_delete, pre_save
 from django.dispatch import receiver
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
+
+from .documents import agreement_document_path, delete_files_after_commit, validate_pdf
 
 # Staff sometimes paste ftp:// or javascript: addresses; a parent's browser must
 # only ever be sent to a web page.
@@ -620,6 +622,13 @@ class AgreementQuerySet(models.QuerySet):
             Q(next_review_due__lt=today) | Q(last_reviewed_on__lt=today - REVIEW_MAX_AGE)
         )
 
+    def with_public_document(self, field, user):
+        """Agreements whose `field` document anyone may download: the title is visible to
+        `user`, the document exists and its public flag is on."""
+        return self.filter(
+            vendor__in=Vendor.objects.visible_to(user), **{f"{field}_public": True}
+        ).exclude(**{field: ""})
+
     def certificate_overdue(self, today=None):
         today = today or timezone.localdate()
         return self.filter(
@@ -627,6 +636,9 @@ class AgreementQuerySet(models.QuerySet):
             destruction_certified_on__isnull=True,
             ended_on__lte=today - CERTIFICATE_GRACE,
         )
+
+
+DOCUMENT_FIELDS = ("signed_agreement", "destruction_certificate")
 
 
 class Agreement(models.Model):
@@ -680,6 +692,31 @@ class Agreement(models.Model):
         blank=True,
         help_text=_("The date the vendor certified in writing that the data was destroyed."),
     )
+    signed_agreement = models.FileField(
+        _("signed agreement (PDF)"),
+        upload_to=agreement_document_path,
+        blank=True,
+        max_length=200,
+        validators=[validate_pdf],
+    )
+    signed_agreement_public = models.BooleanField(
+        _("signed agreement is public"),
+        default=False,
+        help_text=_("Public copies are downloadable from the vendor page."),
+    )
+    destruction_certificate = models.FileField(
+        _("destruction certificate (PDF)"),
+        upload_to=agreement_document_path,
+        blank=True,
+        max_length=200,
+        validators=[validate_pdf],
+        help_text=_("The vendor's written certification that the data was destroyed."),
+    )
+    destruction_certificate_public = models.BooleanField(
+        _("destruction certificate is public"),
+        default=False,
+        help_text=_("Public copies are downloadable from the vendor page."),
+    )
     updated_at = models.DateTimeField(_("last updated"), auto_now=True)
 
     objects = AgreementQuerySet.as_manager()
@@ -713,11 +750,37 @@ class Agreement(models.Model):
         return self.vendor.name
 
     def save(self, *args, **kwargs):
+        replaced = []
+        if self.pk:
+            # A replaced or cleared document leaves no orphan file behind.
+            stored = Agreement.objects.filter(pk=self.pk).values(*DOCUMENT_FIELDS).first() or {}
+            replaced = [
+                self._meta.get_field(field).attr_class(self, self._meta.get_field(field), name)
+                for field, name in stored.items()
+                if name and name != getattr(self, field).name
+            ]
         super().save(*args, **kwargs)
         touch_vendor(self.vendor_id)
+        delete_files_after_commit(replaced)
 
     def get_absolute_url(self):
         return f"{self.vendor.get_absolute_url()}#agreement"
+
+    def public_document_url(self, field):
+        """The download address of a public document, or None when there is none to give."""
+        if not getattr(self, field) or not getattr(self, f"{field}_public"):
+            return None
+        return reverse(
+            f"vendors:agreement_{field}", kwargs={"slug": self.vendor.slug, "pk": self.pk}
+        )
+
+    @property
+    def signed_agreement_url(self):
+        return self.public_document_url("signed_agreement")
+
+    @property
+    def destruction_certificate_url(self):
+        return self.public_document_url("destruction_certificate")
 
     @property
     def review_overdue(self):
@@ -750,6 +813,12 @@ class Agreement(models.Model):
             )
         if errors:
             raise ValidationError(errors)
+
+
+# A signal rather than delete(): deleting a title deletes its agreements without calling it.
+@receiver(post_delete, sender=Agreement, dispatch_uid="agreement_documents_deleted")
+def delete_agreement_documents(sender, instance, **kwargs):
+    delete_files_after_commit(getattr(instance, field) for field in DOCUMENT_FIELDS)
 
 
 class Subprocessor(models.Model):

@@ -62,6 +62,8 @@ CSV_COLUMNS = [
     "business_address",
     "subprocessors",
     "security_incidents",
+    "agreement_signed_agreement_url",
+    "agreement_destruction_certificate_url",
 ]
 
 
@@ -109,7 +111,7 @@ def vendor_data(vendor, request):
         },
         "last_updated": vendor.updated_at.isoformat(),
         "business_address": vendor.business_address,
-        "agreements": [agreement_data(agreement) for agreement in vendor.agreements.all()],
+        "agreements": [agreement_data(agreement, request) for agreement in vendor.agreements.all()],
         "subprocessors": [
             {"name": sub.name, "purpose": sub.purpose, "location": sub.location}
             for sub in vendor.subprocessors.all()
@@ -137,7 +139,12 @@ def iso_or_none(day):
     return day.isoformat() if day else None
 
 
-def agreement_data(agreement):
+def document_url(agreement, field, request):
+    url = agreement.public_document_url(field)
+    return request.build_absolute_uri(url) if url else None
+
+
+def agreement_data(agreement, request):
     return {
         "audience": agreement.audience.slug if agreement.audience else None,
         "status": agreement.status,
@@ -156,6 +163,8 @@ def agreement_data(agreement):
         "end_reason": agreement.end_reason,
         "destruction_requested_on": iso_or_none(agreement.destruction_requested_on),
         "destruction_certified_on": iso_or_none(agreement.destruction_certified_on),
+        "signed_agreement_url": document_url(agreement, "signed_agreement", request),
+        "destruction_certificate_url": document_url(agreement, "destruction_certificate", request),
     }
 
 
@@ -225,7 +234,7 @@ def csv_rows(vendors, request):
                 "website_label": vendor.website_label,
                 "website_url": vendor.website_url,
                 "last_updated": max(vendor.updated_at, record.updated_at).isoformat(),
-                **agreement_columns(agreement),
+                **agreement_columns(agreement, request),
                 "legal_basis": record.legal_basis,
                 "legal_basis_explanation": record.legal_basis_explanation,
                 "business_address": vendor.business_address,
@@ -250,7 +259,7 @@ def incident_text(incident):
     }
 
 
-def agreement_columns(agreement):
+def agreement_columns(agreement, request):
     """The CSV's agreement columns for the agreement covering a row; blank when none."""
     if agreement is None:
         prefixes = ("agreement_", "destruction_")
@@ -268,6 +277,12 @@ def agreement_columns(agreement):
         "agreement_end_reason": agreement.end_reason,
         "destruction_requested_on": iso_or_none(agreement.destruction_requested_on) or "",
         "destruction_certified_on": iso_or_none(agreement.destruction_certified_on) or "",
+        "agreement_signed_agreement_url": (
+            document_url(agreement, "signed_agreement", request) or ""
+        ),
+        "agreement_destruction_certificate_url": (
+            document_url(agreement, "destruction_certificate", request) or ""
+        ),
     }
 
 
