@@ -6,7 +6,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
 from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
@@ -28,12 +28,19 @@ from .models import (
     PublicationStatus,
     SecurityIncident,
     SharingRecord,
+    StatePreset,
     Subprocessor,
     UsageStatement,
     Vendor,
     VendorSlugRedirect,
 )
 from .resources import VendorImportForm, VendorResource
+from .state_presets import (
+    active_state,
+    entries_missing_required_fields,
+    missing_requirements,
+    requirements_for,
+)
 from .translation import MissingTranslationFilter
 
 PUBLISH_PERMISSION = "vendors.publish_vendor"
@@ -276,13 +283,51 @@ class VendorSlugRedirectInline(admin.TabularInline):
     readonly_fields = ["created_at"]
 
 
+def titles_missing_state_fields(request):
+    """{title id: [requirement, ...]} for the published titles missing a field the active
+    preset requires; computed once per request, in a fixed number of queries."""
+    if not hasattr(request, "_titles_missing_state_fields"):
+        request._titles_missing_state_fields = {
+            vendor.pk: items for vendor, items in entries_missing_required_fields()
+        }
+    return request._titles_missing_state_fields
+
+
+class MissingStateFieldsFilter(admin.SimpleListFilter):
+    """The published titles that do not yet meet the district's state law."""
+
+    title = _("missing fields required by state law")
+    parameter_name = "missing_state_fields"
+
+    def lookups(self, request, model_admin):
+        if not requirements_for(active_state()):
+            return []
+        return [("yes", _("Yes")), ("no", _("No"))]
+
+    def queryset(self, request, queryset):
+        missing = titles_missing_state_fields(request)
+        if self.value() == "yes":
+            return queryset.filter(pk__in=missing)
+        if self.value() == "no":
+            return queryset.published().exclude(pk__in=missing)
+        return queryset
+
+
 @admin.register(Vendor)
 class VendorAdmin(
     PublishingAdminMixin, TranslationAdmin, ImportExportModelAdmin, SimpleHistoryAdmin
 ):
-    list_display = ["name", "company", "status", "audience_list", "updated_at"]
+    list_display = [
+        "name",
+        "company",
+        "status",
+        "audience_list",
+        "missing_state_fields",
+        "updated_at",
+    ]
     list_filter = [
         "status",
+        MissingStateFieldsFilter,
         MissingTranslationFilter,
         "sharing_records__audience",
         "sharing_records__elements",
@@ -290,7 +335,7 @@ class VendorAdmin(
     ]
     search_fields = ["name", "company", "description", "sharing_records__elements__name"]
     prepopulated_fields = {"slug": ["name"]}
-    readonly_fields = ["created_at", "updated_at"]
+    readonly_fields = ["created_at", "updated_at", "state_requirements"]
     inlines = [
         AgreementInline,
         SharingRecordInline,
@@ -300,8 +345,19 @@ class VendorAdmin(
     fieldsets = [
         (
             None,
-            {"fields": ["name", "slug", "company", "status", "description", "business_address"]},
+            {
+                "fields": [
+                    "name",
+                    "slug",
+                    "company",
+                    "status",
+                    "description",
+                    "business_address",
+                    "has_no_subprocessors",
+                ]
+            },
         ),
+        (_("Required by state law"), {"fields": ["state_requirements"]}),
         (
             _("Links"),
             {
@@ -367,6 +423,36 @@ class VendorAdmin(
         ):
             return True
         return super().lookup_allowed(lookup, value, request)
+
+    def get_changelist_instance(self, request):
+        # A list column gets no request: hand each row on the page its missing fields,
+        # worked out once for the whole list.
+        changelist = super().get_changelist_instance(request)
+        missing = titles_missing_state_fields(request)
+        for vendor in changelist.result_list:
+            vendor.missing_state_requirements = missing.get(vendor.pk, [])
+        return changelist
+
+    @admin.display(description=_("missing for state law"))
+    def missing_state_fields(self, vendor):
+        return len(getattr(vendor, "missing_state_requirements", [])) or "—"
+
+    @admin.display(description=_("state law"))
+    def state_requirements(self, vendor):
+        state = active_state()
+        if not requirements_for(state):
+            return _("No state preset is active. Choose the state in the district profile.")
+        name = StatePreset(state).label
+        if vendor.pk is None:
+            return _("Checked once the title is saved.")
+        missing = missing_requirements(vendor)
+        if not missing:
+            return _("All fields the %(state)s preset requires are filled.") % {"state": name}
+        return format_html(
+            "<p>{}</p><ul>{}</ul>",
+            _("Missing for the %(state)s preset:") % {"state": name},
+            format_html_join("", "<li>{} ({})</li>", ((r.label, r.citation) for r in missing)),
+        )
 
     @admin.display(description=_("audiences"))
     def audience_list(self, vendor):

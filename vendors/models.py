@@ -47,6 +47,18 @@ def publication_status_field():
     )
 
 
+class StatePreset(models.TextChoices):
+    """States whose law makes districts post their data recipients (see state_presets.py)."""
+
+    NONE = "", _("None")
+    COLORADO = "CO", _("Colorado")
+    CONNECTICUT = "CT", _("Connecticut")
+    UTAH = "UT", _("Utah")
+    LOUISIANA = "LA", _("Louisiana")
+    ILLINOIS = "IL", _("Illinois")
+    OHIO = "OH", _("Ohio")
+
+
 class DistrictProfile(models.Model):
     """The one record describing the district that publishes this clearinghouse."""
 
@@ -62,6 +74,34 @@ class DistrictProfile(models.Model):
         help_text=_("Shown at the top of the home page. Markdown: paragraphs, lists, bold, links."),
     )
     contact_email = models.EmailField(_("contact email"))
+    state = models.CharField(
+        _("state law preset"),
+        max_length=2,
+        choices=StatePreset.choices,
+        blank=True,
+        default=StatePreset.NONE,
+        help_text=_(
+            "The state whose posting law this clearinghouse must meet. The admin then flags "
+            "each published title missing a field that law requires."
+        ),
+    )
+    parent_rights = models.TextField(
+        _("how parents exercise their rights"),
+        blank=True,
+        help_text=_(
+            "How a parent can review and correct their child's data, ask for it to be "
+            "deleted, and inspect the district's agreements. Shown on the home page; every "
+            "title's page links to it. Markdown."
+        ),
+    )
+    complaint_process = models.TextField(
+        _("parent complaint process"),
+        blank=True,
+        help_text=_(
+            "How a parent files a complaint about how data is shared, and what happens "
+            "next. Shown on the home page; every title's page links to it. Markdown."
+        ),
+    )
     updated_at = models.DateTimeField(_("last updated"), auto_now=True)
 
     SINGLETON_ID = 1
@@ -72,6 +112,9 @@ class DistrictProfile(models.Model):
         ordering = ["pk"]
         constraints = [
             models.CheckConstraint(condition=Q(pk=1), name="district_profile_is_a_singleton"),
+            models.CheckConstraint(
+                condition=Q(state__in=StatePreset.values), name="district_profile_state_valid"
+            ),
         ]
 
     def __str__(self):
@@ -294,6 +337,14 @@ class Vendor(models.Model):
         _("vendor business address"),
         blank=True,
         help_text=_("The company's postal address, as its agreement gives it."),
+    )
+    has_no_subprocessors = models.BooleanField(
+        _("passes the data to no other company"),
+        default=False,
+        help_text=_(
+            "Tick only when the vendor has stated that it passes the district's data to no "
+            "other company. An empty list of subprocessors otherwise reads as not yet known."
+        ),
     )
     status = publication_status_field()
     created_at = models.DateTimeField(_("created"), auto_now_add=True)

@@ -19,7 +19,7 @@ from django.utils.cache import get_conditional_response, patch_cache_control
 from django.utils.translation import gettext as _
 from django.views import View
 
-from .models import SharingRecord, Vendor
+from .models import DistrictProfile, SharingRecord, Vendor
 
 SCHEMA_PATH = Path(__file__).with_name("schemas") / "vendors-v1.schema.json"
 CACHE_MAX_AGE = 300
@@ -64,6 +64,8 @@ CSV_COLUMNS = [
     "security_incidents",
     "agreement_signed_agreement_url",
     "agreement_destruction_certificate_url",
+    "no_subprocessors",
+    "data_element_definitions",
 ]
 
 
@@ -77,11 +79,14 @@ def published_vendors():
 
 
 def last_modified(vendors):
-    """The newest change to anything the exports show: a title, a published record, or a
-    shared text. Draft records are left out, so the header says nothing about them."""
+    """The newest change to anything the exports show: a title, a published record, a
+    shared text, or the district profile. Draft records are left out, so the header says
+    nothing about them."""
     records = SharingRecord.objects.published().filter(vendor__in=vendors.values("pk"))
     stamps = [
         vendors.aggregate(Max("updated_at"))["updated_at__max"],
+        # The district's texts are in every JSON response.
+        DistrictProfile.objects.aggregate(Max("updated_at"))["updated_at__max"],
         *records.aggregate(
             Max("updated_at"),
             Max("usage_statement__updated_at"),
@@ -116,10 +121,32 @@ def vendor_data(vendor, request):
             {"name": sub.name, "purpose": sub.purpose, "location": sub.location}
             for sub in vendor.subprocessors.all()
         ],
+        "no_subprocessors": vendor.has_no_subprocessors,
         "security_incidents": [
             incident_data(incident, request) for incident in vendor.public_incidents
         ],
         "audiences": [record_data(record, request) for record in vendor.published_records],
+    }
+
+
+def district_data():
+    """The district and its texts that every title's entry relies on (state laws ask for
+    how parents exercise their rights and complain); empty strings before it is set up."""
+    district = DistrictProfile.load()
+    if district is None:
+        return {
+            "name": "",
+            "state": "",
+            "contact_email": "",
+            "parent_rights": "",
+            "complaint_process": "",
+        }
+    return {
+        "name": district.full_name,
+        "state": district.state,
+        "contact_email": district.contact_email,
+        "parent_rights": district.parent_rights,
+        "complaint_process": district.complaint_process,
     }
 
 
@@ -185,6 +212,7 @@ def record_data(record, request):
             {
                 "name": element.name,
                 "slug": element.slug,
+                "description": element.description,
                 "category": {"name": element.category.name, "slug": element.category.slug},
                 "url": request.build_absolute_uri(element.get_absolute_url()),
             }
@@ -244,6 +272,12 @@ def csv_rows(vendors, request):
                 ),
                 "security_incidents": "; ".join(
                     incident_text(incident) for incident in vendor.public_incidents
+                ),
+                "no_subprocessors": "yes" if vendor.has_no_subprocessors else "",
+                "data_element_definitions": "; ".join(
+                    f"{element.name}: {element.description}"
+                    for element in elements
+                    if element.description
                 ),
             }
             yield {column: spreadsheet_safe(value) for column, value in row.items()}
@@ -342,6 +376,7 @@ class JsonListView(ExportView):
         return JsonResponse(
             {
                 "schema_version": 1,
+                "district": district_data(),
                 "vendors": [vendor_data(vendor, self.request) for vendor in vendors],
             },
             json_dumps_params={"ensure_ascii": False, "indent": 1},
@@ -356,7 +391,11 @@ class JsonDetailView(ExportView):
 
     def render(self, vendors):
         return JsonResponse(
-            {"schema_version": 1, "vendor": vendor_data(vendors[0], self.request)},
+            {
+                "schema_version": 1,
+                "district": district_data(),
+                "vendor": vendor_data(vendors[0], self.request),
+            },
             json_dumps_params={"ensure_ascii": False, "indent": 1},
         )
 

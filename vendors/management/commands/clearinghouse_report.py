@@ -2,13 +2,15 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from vendors.models import CERTIFICATE_GRACE, EXPIRY_WARNING, Agreement
+from vendors.models import CERTIFICATE_GRACE, EXPIRY_WARNING, Agreement, StatePreset
+from vendors.state_presets import active_state, entries_missing_required_fields
 
 
 class Command(BaseCommand):
     help = (
         "List the agreements that need staff action: expiring within 90 days, review "
-        "overdue, ended with no destruction certificate after 30 days. For cron or email: "
+        "overdue, ended with no destruction certificate after 30 days; and the published "
+        "titles missing a field the state preset requires. For cron or email: "
         "exits with status 1 when any list is not empty, 0 when nothing needs action."
     )
 
@@ -42,9 +44,19 @@ class Command(BaseCommand):
             self.stdout.write(f"{title}: {len(rows)}")
             for agreement in rows:
                 self.stdout.write(f"  - {agreement}: {describe(agreement)}")
+        state = active_state()
+        if state:
+            entries = entries_missing_required_fields()
+            needing_action += len(entries)
+            self.stdout.write(
+                _("Published titles missing a field the %(state)s preset requires: %(count)d")
+                % {"state": StatePreset(state).label, "count": len(entries)}
+            )
+            for vendor, missing in entries:
+                self.stdout.write(f"  - {vendor}: " + "; ".join(str(item) for item in missing))
         if needing_action:
             raise CommandError(
-                _("%(count)d agreement(s) need action.") % {"count": needing_action},
+                _("%(count)d item(s) need action.") % {"count": needing_action},
                 returncode=1,
             )
         self.stdout.write(self.style.SUCCESS(_("Nothing needs action.")))
