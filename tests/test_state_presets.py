@@ -315,6 +315,10 @@ def test_the_title_list_counts_and_filters_missing_fields(admin_client, entry):
     listed = admin_client.get(url, {"missing_state_fields": "yes"})
     names = [vendor.name for vendor in listed.context["cl"].result_list]
     assert names == [incomplete.name]
+    row = listed.context["cl"].result_list[0]
+    assert "business_address" in [item.key for item in row.missing_state_requirements]
+    count = len(row.missing_state_requirements)
+    assert f'<td class="field-missing_state_fields">{count}</td>' in listed.content.decode()
     assert "missing fields required by state law" in listed.content.decode()
 
     complete_list = admin_client.get(url, {"missing_state_fields": "no"})

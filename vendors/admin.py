@@ -283,14 +283,10 @@ class VendorSlugRedirectInline(admin.TabularInline):
     readonly_fields = ["created_at"]
 
 
-def titles_missing_state_fields(request):
+def titles_missing_state_fields(vendors=None):
     """{title id: [requirement, ...]} for the published titles missing a field the active
-    preset requires; computed once per request, in a fixed number of queries."""
-    if not hasattr(request, "_titles_missing_state_fields"):
-        request._titles_missing_state_fields = {
-            vendor.pk: items for vendor, items in entries_missing_required_fields()
-        }
-    return request._titles_missing_state_fields
+    preset requires, in a fixed number of queries."""
+    return {vendor.pk: items for vendor, items in entries_missing_required_fields(vendors=vendors)}
 
 
 class MissingStateFieldsFilter(admin.SimpleListFilter):
@@ -305,7 +301,9 @@ class MissingStateFieldsFilter(admin.SimpleListFilter):
         return [("yes", _("Yes")), ("no", _("No"))]
 
     def queryset(self, request, queryset):
-        missing = titles_missing_state_fields(request)
+        if self.value() not in ("yes", "no"):
+            return queryset
+        missing = titles_missing_state_fields()
         if self.value() == "yes":
             return queryset.filter(pk__in=missing)
         if self.value() == "no":
@@ -428,7 +426,8 @@ class VendorAdmin(
         # A list column gets no request: hand each row on the page its missing fields,
         # worked out once for the whole list.
         changelist = super().get_changelist_instance(request)
-        missing = titles_missing_state_fields(request)
+        shown = Vendor.objects.filter(pk__in=[vendor.pk for vendor in changelist.result_list])
+        missing = titles_missing_state_fields(shown)
         for vendor in changelist.result_list:
             vendor.missing_state_requirements = missing.get(vendor.pk, [])
         return changelist

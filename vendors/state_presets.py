@@ -265,14 +265,16 @@ def missing_requirements(vendor, district=None):
     return [item for item in preset if not item.is_met(vendor, district)]
 
 
-def entries_missing_required_fields(today=None):
+def entries_missing_required_fields(today=None, vendors=None):
     """Each published title missing a field its state's preset requires, with the
     requirements it misses: [(vendor, [requirement, ...]), ...], by name. Empty when no
-    preset is active. `today` is accepted for symmetry with the agreement lists; the
-    requirements do not depend on the date."""
+    preset is active. `vendors` narrows the titles checked (e.g. one admin page of them);
+    `today` is accepted for symmetry with the agreement lists, though no requirement
+    depends on the date."""
     district = DistrictProfile.load()
     if not requirements_for(active_state(district)):
         return []
-    vendors = with_requirement_details(Vendor.objects.published().order_by("name"))
+    vendors = Vendor.objects.all() if vendors is None else vendors
+    vendors = with_requirement_details(vendors.published().order_by("name"))
     missing = ((vendor, missing_requirements(vendor, district)) for vendor in vendors)
     return [(vendor, items) for vendor, items in missing if items]
