@@ -171,8 +171,13 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
+# Uploaded agreement documents. Nothing serves MEDIA_URL (not Django, gunicorn or
+# WhiteNoise): a document goes out only through its download view, which checks that
+# it is public. See vendors/documents.py.
 MEDIA_URL = "media/"
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "media")
+# The largest agreement document staff may upload, in megabytes.
+MAX_UPLOAD_MB = env.int("MAX_UPLOAD_MB", default=20)
 
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},

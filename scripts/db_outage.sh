@@ -23,24 +23,28 @@ source "$(dirname "$0")/serve_for_test.sh"
 trap 'kill "$GUNICORN_PID" 2>/dev/null || true; pg stop 2>/dev/null || true' EXIT
 
 status() { curl -s -o /tmp/clearinghouse-outage-body -w "%{http_code}" --max-time 5 "$BASE$1"; }
+# A search for a word nobody asked before is never in the page cache: it needs the database.
+uncached() { echo "/search/?q=outage$RANDOM$RANDOM"; }
 probe() {
   local label=$1
-  printf "%-22s /vendors/ %s  /parent-data/ %s  /healthz %s  /readyz %s  static %s\n" "$label" \
-    "$(status /vendors/)" "$(status /parent-data/)" "$(status /healthz)" "$(status /readyz)" \
-    "$(status /static/css/site.css)"
+  printf "%-20s cached: /vendors/ %s /parent-data/ %s  uncached: search %s  /healthz %s  /readyz %s  static %s\n" \
+    "$label" "$(status /vendors/)" "$(status /parent-data/)" "$(status "$(uncached)")" \
+    "$(status /healthz)" "$(status /readyz)" "$(status /static/css/site.css)"
 }
 
 wrk -t1 -c4 -d"$((OUTAGE + 20))s" --timeout 5s "$BASE/vendors/" > /tmp/clearinghouse-outage-wrk.txt &
 WRK_PID=$!
 sleep 5
-probe "before the outage"
+probe "before the outage"  # this also puts /parent-data/ in the page cache
 pg stop -m fast
 echo "-- PostgreSQL stopped"
 sleep 2
 probe "during the outage"
-status /vendors/ >/dev/null
+status /parent-data/ >/dev/null
+grep -q "Parent Data" /tmp/clearinghouse-outage-body && echo "   /parent-data/ (cached before the outage) is still served in full"
+status "$(uncached)" >/dev/null
 if grep -q "This page is temporarily unavailable" /tmp/clearinghouse-outage-body; then
-  echo "   /vendors/ shows the styled 503 page, no traceback: $(grep -c Traceback /tmp/clearinghouse-outage-body || true) tracebacks"
+  echo "   an uncached search shows the styled 503 page, no traceback: $(grep -c Traceback /tmp/clearinghouse-outage-body || true) tracebacks"
 fi
 sleep $((OUTAGE - 2))
 pg start

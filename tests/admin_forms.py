@@ -1,5 +1,7 @@
 """Build the POST data an admin change form would send, from the page the admin rendered."""
 
+from django.db.models.fields.files import FieldFile
+
 # The title form's inline formsets, each posted empty: add this to a hand-written title form.
 NO_VENDOR_INLINES = {
     f"{prefix}-{count}_FORMS": "0"
@@ -28,6 +30,9 @@ def change_form_data(response):
 
 
 def prepare(value):
+    if isinstance(value, FieldFile):
+        # A browser never sends a stored file back: the field is left empty, which keeps it.
+        return None
     if hasattr(value, "pk"):
         return value.pk
     if isinstance(value, list | tuple):

@@ -63,7 +63,7 @@ def test_expiring_list_shows_the_agreement_its_expiry_date_and_days_left(admin_c
     assert response.status_code == HTTPStatus.OK
     rows = section(response, "expiring").rows
     assert [row.obj for row in rows] == [agreement]
-    assert rows[0].days == 30
+    assert rows[0].measure == 30
     page = response.content.decode()
     assert reverse("admin:vendors_agreement_change", args=[agreement.pk]) in page
     assert (TODAY + days(30)).isoformat() in page
@@ -74,13 +74,13 @@ def test_review_list_shows_the_days_overdue(admin_client):
     agreement = review_overdue(by_days=5)
     rows = section(admin_client.get(DASHBOARD_URL), "review").rows
     assert [row.obj for row in rows] == [agreement]
-    assert rows[0].days == 5
+    assert rows[0].measure == 5
 
 
 def test_a_review_more_than_a_year_old_counts_as_overdue_from_its_anniversary(admin_client):
     agreement = quiet_agreement(last_reviewed_on=TODAY - days(380), next_review_due=None)
     rows = section(admin_client.get(DASHBOARD_URL), "review").rows
-    assert [(row.obj, row.days) for row in rows] == [(agreement, 15)]
+    assert [(row.obj, row.measure) for row in rows] == [(agreement, 15)]
 
 
 def test_certificate_list_shows_the_end_date_and_days_since_it_ended(admin_client):
@@ -88,7 +88,7 @@ def test_certificate_list_shows_the_end_date_and_days_since_it_ended(admin_clien
     certificate_overdue(name="Just Ended", ended_days_ago=10)
     response = admin_client.get(DASHBOARD_URL)
     rows = section(response, "certificate").rows
-    assert [(row.obj, row.days) for row in rows] == [(agreement, 45)]
+    assert [(row.obj, row.measure) for row in rows] == [(agreement, 45)]
     page = response.content.decode()
     assert (TODAY - days(45)).isoformat() in page
     assert "Just Ended" not in page

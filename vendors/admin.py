@@ -1,11 +1,12 @@
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
+from django.db import models, transaction
 from django.db.models import Count
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
 from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
@@ -17,10 +18,12 @@ from modeltranslation.admin import (
 )
 from simple_history.admin import SimpleHistoryAdmin
 
-from .forms import SharingRecordForm
+from .documents import document_response
+from .forms import AdminDocumentWidget, SharingRecordForm
 from .history import deleted_vendors, restore_vendor
 from .keeping_current import action_sections
 from .models import (
+    DOCUMENT_FIELDS,
     Agreement,
     Audience,
     DataElement,
@@ -30,6 +33,7 @@ from .models import (
     PublicationStatus,
     SecurityIncident,
     SharingRecord,
+    StatePreset,
     Subprocessor,
     UsageStatement,
     Vendor,
@@ -40,6 +44,12 @@ from .resources import (
     SubprocessorResource,
     VendorImportForm,
     VendorResource,
+)
+from .state_presets import (
+    active_state,
+    entries_missing_required_fields,
+    missing_requirements,
+    requirements_for,
 )
 from .translation import MissingTranslationFilter
 
@@ -240,6 +250,16 @@ class SharingRecordInline(TranslationStackedInline):
 
 AGREEMENT_FIELDSETS = [
     (None, {"fields": ["status", ("signed_on", "effective_on", "expires_on")]}),
+    (
+        _("Signed agreement"),
+        {
+            "fields": [("signed_agreement", "signed_agreement_public")],
+            "description": _(
+                "A PDF. It is never reachable by its address: parents can download it from "
+                "the title's page only while it is marked public and the title is published."
+            ),
+        },
+    ),
     (_("Review"), {"fields": [("last_reviewed_on", "next_review_due")]}),
     (
         _("District point of contact"),
@@ -251,15 +271,19 @@ AGREEMENT_FIELDSETS = [
             "fields": [
                 ("ended_on", "end_reason"),
                 ("destruction_requested_on", "destruction_certified_on"),
+                ("destruction_certificate", "destruction_certificate_public"),
             ],
         },
     ),
 ]
+# Stored documents link to the staff download view: nothing serves MEDIA_URL.
+AGREEMENT_FORMFIELD_OVERRIDES = {models.FileField: {"widget": AdminDocumentWidget}}
 
 
 class AgreementInline(admin.StackedInline):
     model = Agreement
     extra = 0
+    formfield_overrides = AGREEMENT_FORMFIELD_OVERRIDES
     fieldsets = [
         (None, {"fields": ["audience"]}),
         *AGREEMENT_FIELDSETS,
@@ -279,6 +303,34 @@ class VendorSlugRedirectInline(admin.TabularInline):
     readonly_fields = ["created_at"]
 
 
+def titles_missing_state_fields(vendors=None):
+    """{title id: [requirement, ...]} for the published titles missing a field the active
+    preset requires, in a fixed number of queries."""
+    return {vendor.pk: items for vendor, items in entries_missing_required_fields(vendors=vendors)}
+
+
+class MissingStateFieldsFilter(admin.SimpleListFilter):
+    """The published titles that do not yet meet the district's state law."""
+
+    title = _("missing fields required by state law")
+    parameter_name = "missing_state_fields"
+
+    def lookups(self, request, model_admin):
+        if not requirements_for(active_state()):
+            return []
+        return [("yes", _("Yes")), ("no", _("No"))]
+
+    def queryset(self, request, queryset):
+        if self.value() not in ("yes", "no"):
+            return queryset
+        missing = titles_missing_state_fields()
+        if self.value() == "yes":
+            return queryset.filter(pk__in=missing)
+        if self.value() == "no":
+            return queryset.published().exclude(pk__in=missing)
+        return queryset
+
+
 @admin.register(Vendor)
 class VendorAdmin(
     PublishingAdminMixin,
@@ -287,9 +339,17 @@ class VendorAdmin(
     ImportExportModelAdmin,
     SimpleHistoryAdmin,
 ):
-    list_display = ["name", "company", "status", "audience_list", "updated_at"]
+    list_display = [
+        "name",
+        "company",
+        "status",
+        "audience_list",
+        "missing_state_fields",
+        "updated_at",
+    ]
     list_filter = [
         "status",
+        MissingStateFieldsFilter,
         MissingTranslationFilter,
         "sharing_records__audience",
         "sharing_records__elements",
@@ -297,7 +357,7 @@ class VendorAdmin(
     ]
     search_fields = ["name", "company", "description", "sharing_records__elements__name"]
     prepopulated_fields = {"slug": ["name"]}
-    readonly_fields = ["created_at", "updated_at"]
+    readonly_fields = ["created_at", "updated_at", "state_requirements"]
     inlines = [
         AgreementInline,
         SharingRecordInline,
@@ -307,8 +367,19 @@ class VendorAdmin(
     fieldsets = [
         (
             None,
-            {"fields": ["name", "slug", "company", "status", "description", "business_address"]},
+            {
+                "fields": [
+                    "name",
+                    "slug",
+                    "company",
+                    "status",
+                    "description",
+                    "business_address",
+                    "has_no_subprocessors",
+                ]
+            },
         ),
+        (_("Required by state law"), {"fields": ["state_requirements"]}),
         (
             _("Links"),
             {
@@ -394,6 +465,37 @@ class VendorAdmin(
         ):
             return True
         return super().lookup_allowed(lookup, value, request)
+
+    def get_changelist_instance(self, request):
+        # A list column gets no request: hand each row on the page its missing fields,
+        # worked out once for the whole list.
+        changelist = super().get_changelist_instance(request)
+        shown = Vendor.objects.filter(pk__in=[vendor.pk for vendor in changelist.result_list])
+        missing = titles_missing_state_fields(shown)
+        for vendor in changelist.result_list:
+            vendor.missing_state_requirements = missing.get(vendor.pk, [])
+        return changelist
+
+    @admin.display(description=_("missing for state law"))
+    def missing_state_fields(self, vendor):
+        return len(getattr(vendor, "missing_state_requirements", [])) or "—"
+
+    @admin.display(description=_("state law"))
+    def state_requirements(self, vendor):
+        state = active_state()
+        if not requirements_for(state):
+            return _("No state preset is active. Choose the state in the district profile.")
+        name = StatePreset(state).label
+        if vendor.pk is None:
+            return _("Checked once the title is saved.")
+        missing = missing_requirements(vendor)
+        if not missing:
+            return _("All fields the %(state)s preset requires are filled.") % {"state": name}
+        return format_html(
+            "<p>{}</p><ul>{}</ul>",
+            _("Missing for the %(state)s preset:") % {"state": name},
+            format_html_join("", "<li>{} ({})</li>", ((r.label, r.citation) for r in missing)),
+        )
 
     @admin.display(description=_("audiences"))
     def audience_list(self, vendor):
@@ -519,11 +621,31 @@ class AgreementAdmin(PublisherImportMixin, ImportExportModelAdmin, SimpleHistory
     list_select_related = ["vendor", "audience"]
     readonly_fields = ["updated_at"]
     date_hierarchy = "expires_on"
+    formfield_overrides = AGREEMENT_FORMFIELD_OVERRIDES
     fieldsets = [
         (None, {"fields": ["vendor", "audience"]}),
         *AGREEMENT_FIELDSETS,
         (_("Dates"), {"fields": ["updated_at"]}),
     ]
+
+    def get_urls(self):
+        return [
+            path(
+                "<int:pk>/document/<str:field>/",
+                self.admin_site.admin_view(self.document_view),
+                name="vendors_agreement_document",
+            ),
+            *super().get_urls(),
+        ]
+
+    def document_view(self, request, pk, field):
+        """Staff read every document, public or not, here and nowhere else."""
+        if field not in DOCUMENT_FIELDS:
+            raise Http404
+        agreement = get_object_or_404(Agreement.objects.select_related("vendor"), pk=pk)
+        if not self.has_view_permission(request, agreement) or not getattr(agreement, field):
+            raise Http404
+        return document_response(agreement, field)
 
 
 @admin.register(Subprocessor)

@@ -1,4 +1,6 @@
 from django import forms
+from django.contrib.admin.widgets import AdminFileWidget
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from .models import LegalBasis, PublicationStatus, SharingRecord
@@ -53,3 +55,26 @@ class SharingRecordForm(forms.ModelForm):
                 # Text the page would never show is text a later editor would trust by mistake.
                 self.add_error(name, _("Only write a basis here when the legal basis is “Other”."))
         return cleaned_data
+
+
+class StoredDocument:
+    """What the admin's file input shows for a stored document: a link to the staff
+    download view (MEDIA_URL is served by nothing), named by its kind rather than by its
+    random file name."""
+
+    def __init__(self, url):
+        self.url = url
+
+    def __str__(self):
+        return str(_("Download the stored PDF"))
+
+
+class AdminDocumentWidget(AdminFileWidget):
+    def get_context(self, name, value, attrs):
+        context = super().get_context(name, value, attrs)
+        instance = getattr(value, "instance", None)
+        if context["widget"]["is_initial"] and instance is not None and instance.pk:
+            context["widget"]["value"] = StoredDocument(
+                reverse("admin:vendors_agreement_document", args=[instance.pk, value.field.name])
+            )
+        return context

@@ -3,7 +3,8 @@
 The admin dashboard and `manage.py clearinghouse_report` both show `action_sections()`,
 so the two never disagree about what is overdue. Each list is one `Check` in `CHECKS`:
 adding a list (e.g. entries missing a field their state preset requires) is one more
-entry there, with the query, the dates that matter and the days to show.
+entry there, with the query, the dates that matter and the measure to show (days
+overdue, or what is missing).
 """
 
 import datetime
@@ -17,7 +18,8 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from .models import CERTIFICATE_GRACE, EXPIRY_WARNING, REVIEW_MAX_AGE, Agreement
+from .models import CERTIFICATE_GRACE, EXPIRY_WARNING, REVIEW_MAX_AGE, Agreement, StatePreset
+from .state_presets import active_state, entries_missing_required_fields
 
 
 @dataclass(frozen=True)
@@ -27,7 +29,7 @@ class Row:
     obj: Model
     # (label, date) pairs, in the order the dashboard shows them; a blank date is left out.
     dates: list[tuple[str, datetime.date]]
-    days: int | None
+    measure: int | str | None
 
     @property
     def admin_url(self):
@@ -39,8 +41,8 @@ class Row:
 class Section:
     key: str
     title: str
-    # What the number in the days column means for this list, e.g. "Days overdue".
-    days_heading: str
+    # What the last column shows for this list, e.g. "Days overdue" or "Missing".
+    measure_heading: str
     rows: list[Row]
     # One line about a row for the report: "expires 2027-01-31".
     describe: Callable[[Row], str]
@@ -51,26 +53,28 @@ class Section:
 class Check:
     key: str
     title: Callable[[], str]
-    days_heading: str | Promise
+    measure_heading: str | Promise
     empty_text: str | Promise
     objects: Callable[[datetime.date], QuerySet]
     dates: Callable[[Model], list[tuple[str | Promise, datetime.date | None]]]
-    days: Callable[[Model, datetime.date], int | None]
+    measure: Callable[[Model, datetime.date], int | str | None]
     describe: Callable[[Model, datetime.date], str]
+    # False leaves the list out altogether, e.g. the state-preset list when no state is set.
+    applies: Callable[[], bool] = lambda: True
 
     def section(self, today):
         rows = [
             Row(
                 obj=obj,
                 dates=[(str(label), day) for label, day in self.dates(obj) if day],
-                days=self.days(obj, today),
+                measure=self.measure(obj, today),
             )
             for obj in self.objects(today)
         ]
         return Section(
             key=self.key,
             title=self.title(),
-            days_heading=str(self.days_heading),
+            measure_heading=str(self.measure_heading),
             rows=rows,
             describe=lambda row: self.describe(row.obj, today),
             empty_text=str(self.empty_text),
@@ -99,17 +103,17 @@ CHECKS = [
     Check(
         key="expiring",
         title=lambda: gettext("Expiring within %(days)d days") % {"days": EXPIRY_WARNING.days},
-        days_heading=_("Days left"),
+        measure_heading=_("Days left"),
         empty_text=_("No agreement expires within the next 90 days."),
         objects=lambda today: agreements().expiring_soon(today).order_by("expires_on"),
         dates=lambda a: [(_("expires"), a.expires_on), (_("effective"), a.effective_on)],
-        days=lambda a, today: (a.expires_on - today).days,
+        measure=lambda a, today: (a.expires_on - today).days,
         describe=lambda a, today: gettext("expires %(date)s") % {"date": a.expires_on.isoformat()},
     ),
     Check(
         key="review",
         title=lambda: gettext("Review overdue"),
-        days_heading=_("Days overdue"),
+        measure_heading=_("Days overdue"),
         empty_text=_("No review is overdue."),
         objects=lambda today: (
             agreements()
@@ -120,7 +124,7 @@ CHECKS = [
             (_("last reviewed"), a.last_reviewed_on),
             (_("next review due"), a.next_review_due),
         ],
-        days=lambda a, today: (today - review_due_on(a)).days,
+        measure=lambda a, today: (today - review_due_on(a)).days,
         describe=describe_review,
     ),
     Check(
@@ -129,25 +133,49 @@ CHECKS = [
             gettext("Ended, no destruction certificate after %(days)d days")
             % {"days": CERTIFICATE_GRACE.days}
         ),
-        days_heading=_("Days since sharing ended"),
+        measure_heading=_("Days since sharing ended"),
         empty_text=_("Every agreement that ended more than 30 days ago has its certificate."),
         objects=lambda today: agreements().certificate_overdue(today).order_by("ended_on"),
         dates=lambda a: [
             (_("sharing ended"), a.ended_on),
             (_("destruction requested"), a.destruction_requested_on),
         ],
-        days=lambda a, today: (today - a.ended_on).days,
+        measure=lambda a, today: (today - a.ended_on).days,
         describe=lambda a, today: (
             gettext("ended %(date)s, %(days)d days ago")
             % {"date": a.ended_on.isoformat(), "days": (today - a.ended_on).days}
         ),
     ),
-    # Published entries missing a field their state preset requires: one more Check here,
-    # whose objects() are titles (Row.admin_url links any model; days may be None).
+    Check(
+        key="state_preset",
+        title=lambda: (
+            gettext("Published titles missing a field the %(state)s preset requires")
+            % {"state": StatePreset(active_state()).label}
+        ),
+        measure_heading=_("Missing"),
+        empty_text=_("Every published title has the fields the state preset requires."),
+        objects=lambda today: titles_missing_required_fields(),
+        dates=lambda vendor: [(_("last updated"), vendor.updated_at.date())],
+        measure=lambda vendor, today: missing_text(vendor),
+        describe=lambda vendor, today: missing_text(vendor),
+        applies=lambda: bool(active_state()),
+    ),
 ]
+
+
+def missing_text(vendor):
+    return "; ".join(str(item) for item in vendor.missing_fields)
+
+
+def titles_missing_required_fields():
+    titles = []
+    for vendor, missing in entries_missing_required_fields():
+        vendor.missing_fields = missing
+        titles.append(vendor)
+    return titles
 
 
 def action_sections(today=None):
     """Every list staff must act on, in the order they are shown; one query per list."""
     today = today or timezone.localdate()
-    return [check.section(today) for check in CHECKS]
+    return [check.section(today) for check in CHECKS if check.applies()]

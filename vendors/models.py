@@ -16,12 +16,14 @@ from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.db import models
 from django.db.models import Q
-from django.db.models.signals import pre_save
+from django.db.models.signals import post_delete, pre_save
 from django.dispatch import receiver
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
+
+from .documents import agreement_document_path, delete_files_after_commit, validate_pdf
 
 # Staff sometimes paste ftp:// or javascript: addresses; a parent's browser must
 # only ever be sent to a web page.
@@ -45,6 +47,18 @@ def publication_status_field():
     )
 
 
+class StatePreset(models.TextChoices):
+    """States whose law makes districts post their data recipients (see state_presets.py)."""
+
+    NONE = "", _("None")
+    COLORADO = "CO", _("Colorado")
+    CONNECTICUT = "CT", _("Connecticut")
+    UTAH = "UT", _("Utah")
+    LOUISIANA = "LA", _("Louisiana")
+    ILLINOIS = "IL", _("Illinois")
+    OHIO = "OH", _("Ohio")
+
+
 class DistrictProfile(models.Model):
     """The one record describing the district that publishes this clearinghouse."""
 
@@ -60,6 +74,34 @@ class DistrictProfile(models.Model):
         help_text=_("Shown at the top of the home page. Markdown: paragraphs, lists, bold, links."),
     )
     contact_email = models.EmailField(_("contact email"))
+    state = models.CharField(
+        _("state law preset"),
+        max_length=2,
+        choices=StatePreset.choices,
+        blank=True,
+        default=StatePreset.NONE,
+        help_text=_(
+            "The state whose posting law this clearinghouse must meet. The admin then flags "
+            "each published title missing a field that law requires."
+        ),
+    )
+    parent_rights = models.TextField(
+        _("how parents exercise their rights"),
+        blank=True,
+        help_text=_(
+            "How a parent can review and correct their child's data, ask for it to be "
+            "deleted, and inspect the district's agreements. Shown on the home page; every "
+            "title's page links to it. Markdown."
+        ),
+    )
+    complaint_process = models.TextField(
+        _("parent complaint process"),
+        blank=True,
+        help_text=_(
+            "How a parent files a complaint about how data is shared, and what happens "
+            "next. Shown on the home page; every title's page links to it. Markdown."
+        ),
+    )
     updated_at = models.DateTimeField(_("last updated"), auto_now=True)
 
     SINGLETON_ID = 1
@@ -70,6 +112,9 @@ class DistrictProfile(models.Model):
         ordering = ["pk"]
         constraints = [
             models.CheckConstraint(condition=Q(pk=1), name="district_profile_is_a_singleton"),
+            models.CheckConstraint(
+                condition=Q(state__in=StatePreset.values), name="district_profile_state_valid"
+            ),
         ]
 
     def __str__(self):
@@ -296,6 +341,14 @@ class Vendor(models.Model):
         _("vendor business address"),
         blank=True,
         help_text=_("The company's postal address, as its agreement gives it."),
+    )
+    has_no_subprocessors = models.BooleanField(
+        _("passes the data to no other company"),
+        default=False,
+        help_text=_(
+            "Tick only when the vendor has stated that it passes the district's data to no "
+            "other company. An empty list of subprocessors otherwise reads as not yet known."
+        ),
     )
     status = publication_status_field()
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
@@ -628,6 +681,13 @@ class AgreementQuerySet(models.QuerySet):
             Q(next_review_due__lt=today) | Q(last_reviewed_on__lt=today - REVIEW_MAX_AGE)
         )
 
+    def with_public_document(self, field, user):
+        """Agreements whose `field` document anyone may download: the title is visible to
+        `user`, the document exists and its public flag is on."""
+        return self.filter(
+            vendor__in=Vendor.objects.visible_to(user), **{f"{field}_public": True}
+        ).exclude(**{field: ""})
+
     def certificate_overdue(self, today=None):
         today = today or timezone.localdate()
         return self.filter(
@@ -635,6 +695,9 @@ class AgreementQuerySet(models.QuerySet):
             destruction_certified_on__isnull=True,
             ended_on__lte=today - CERTIFICATE_GRACE,
         )
+
+
+DOCUMENT_FIELDS = ("signed_agreement", "destruction_certificate")
 
 
 class Agreement(models.Model):
@@ -688,6 +751,31 @@ class Agreement(models.Model):
         blank=True,
         help_text=_("The date the vendor certified in writing that the data was destroyed."),
     )
+    signed_agreement = models.FileField(
+        _("signed agreement (PDF)"),
+        upload_to=agreement_document_path,
+        blank=True,
+        max_length=200,
+        validators=[validate_pdf],
+    )
+    signed_agreement_public = models.BooleanField(
+        _("signed agreement is public"),
+        default=False,
+        help_text=_("Public copies are downloadable from the vendor page."),
+    )
+    destruction_certificate = models.FileField(
+        _("destruction certificate (PDF)"),
+        upload_to=agreement_document_path,
+        blank=True,
+        max_length=200,
+        validators=[validate_pdf],
+        help_text=_("The vendor's written certification that the data was destroyed."),
+    )
+    destruction_certificate_public = models.BooleanField(
+        _("destruction certificate is public"),
+        default=False,
+        help_text=_("Public copies are downloadable from the vendor page."),
+    )
     updated_at = models.DateTimeField(_("last updated"), auto_now=True)
 
     objects = AgreementQuerySet.as_manager()
@@ -721,11 +809,37 @@ class Agreement(models.Model):
         return self.vendor.name
 
     def save(self, *args, **kwargs):
+        replaced = []
+        if self.pk:
+            # A replaced or cleared document leaves no orphan file behind.
+            stored = Agreement.objects.filter(pk=self.pk).values(*DOCUMENT_FIELDS).first() or {}
+            replaced = [
+                self._meta.get_field(field).attr_class(self, self._meta.get_field(field), name)
+                for field, name in stored.items()
+                if name and name != getattr(self, field).name
+            ]
         super().save(*args, **kwargs)
         touch_vendor(self.vendor_id)
+        delete_files_after_commit(replaced)
 
     def get_absolute_url(self):
         return f"{self.vendor.get_absolute_url()}#agreement"
+
+    def public_document_url(self, field):
+        """The download address of a public document, or None when there is none to give."""
+        if not getattr(self, field) or not getattr(self, f"{field}_public"):
+            return None
+        return reverse(
+            f"vendors:agreement_{field}", kwargs={"slug": self.vendor.slug, "pk": self.pk}
+        )
+
+    @property
+    def signed_agreement_url(self):
+        return self.public_document_url("signed_agreement")
+
+    @property
+    def destruction_certificate_url(self):
+        return self.public_document_url("destruction_certificate")
 
     @property
     def review_overdue(self):
@@ -758,6 +872,12 @@ class Agreement(models.Model):
             )
         if errors:
             raise ValidationError(errors)
+
+
+# A signal rather than delete(): deleting a title deletes its agreements without calling it.
+@receiver(post_delete, sender=Agreement, dispatch_uid="agreement_documents_deleted")
+def delete_agreement_documents(sender, instance, **kwargs):
+    delete_files_after_commit(getattr(instance, field) for field in DOCUMENT_FIELDS)
 
 
 class Subprocessor(models.Model):

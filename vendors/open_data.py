@@ -23,7 +23,7 @@ from django.utils.cache import get_conditional_response, patch_cache_control
 from django.utils.translation import gettext as _
 from django.views import View
 
-from .models import DataElement, SecurityIncident, SharingRecord, Vendor
+from .models import DataElement, DistrictProfile, SecurityIncident, SharingRecord, Vendor
 
 SCHEMA_PATH = Path(__file__).with_name("schemas") / "vendors-v1.schema.json"
 CACHE_MAX_AGE = 300
@@ -67,6 +67,10 @@ CSV_COLUMNS = [
     "subprocessors",
     "security_incidents",
     "listing",
+    "agreement_signed_agreement_url",
+    "agreement_destruction_certificate_url",
+    "no_subprocessors",
+    "data_element_definitions",
 ]
 
 # One row per published incident, for whoever counts breaches (Illinois wants a list).
@@ -101,11 +105,14 @@ def listing(vendor):
 
 
 def last_modified(vendors):
-    """The newest change to anything the exports show: a title, a published record, or a
-    shared text. Draft records are left out, so the header says nothing about them."""
+    """The newest change to anything the exports show: a title, a published record, a
+    shared text, or the district profile. Draft records are left out, so the header says
+    nothing about them."""
     records = SharingRecord.objects.public().filter(vendor__in=vendors.values("pk"))
     stamps = [
         vendors.aggregate(Max("updated_at"))["updated_at__max"],
+        # The district's texts are in every JSON response.
+        DistrictProfile.objects.aggregate(Max("updated_at"))["updated_at__max"],
         *records.aggregate(
             Max("updated_at"),
             Max("usage_statement__updated_at"),
@@ -136,15 +143,37 @@ def vendor_data(vendor, request):
         },
         "last_updated": vendor.updated_at.isoformat(),
         "business_address": vendor.business_address,
-        "agreements": [agreement_data(agreement) for agreement in vendor.agreements.all()],
+        "agreements": [agreement_data(agreement, request) for agreement in vendor.agreements.all()],
         "subprocessors": [
             {"name": sub.name, "purpose": sub.purpose, "location": sub.location}
             for sub in vendor.subprocessors.all()
         ],
+        "no_subprocessors": vendor.has_no_subprocessors,
         "security_incidents": [
             incident_data(incident, request) for incident in vendor.public_incidents
         ],
         "audiences": [record_data(record, request) for record in vendor.published_records],
+    }
+
+
+def district_data():
+    """The district and its texts that every title's entry relies on (state laws ask for
+    how parents exercise their rights and complain); empty strings before it is set up."""
+    district = DistrictProfile.load()
+    if district is None:
+        return {
+            "name": "",
+            "state": "",
+            "contact_email": "",
+            "parent_rights": "",
+            "complaint_process": "",
+        }
+    return {
+        "name": district.full_name,
+        "state": district.state,
+        "contact_email": district.contact_email,
+        "parent_rights": district.parent_rights,
+        "complaint_process": district.complaint_process,
     }
 
 
@@ -164,7 +193,12 @@ def iso_or_none(day):
     return day.isoformat() if day else None
 
 
-def agreement_data(agreement):
+def document_url(agreement, field, request):
+    url = agreement.public_document_url(field)
+    return request.build_absolute_uri(url) if url else None
+
+
+def agreement_data(agreement, request):
     return {
         "audience": agreement.audience.slug if agreement.audience else None,
         "status": agreement.status,
@@ -183,6 +217,8 @@ def agreement_data(agreement):
         "end_reason": agreement.end_reason,
         "destruction_requested_on": iso_or_none(agreement.destruction_requested_on),
         "destruction_certified_on": iso_or_none(agreement.destruction_certified_on),
+        "signed_agreement_url": document_url(agreement, "signed_agreement", request),
+        "destruction_certificate_url": document_url(agreement, "destruction_certificate", request),
     }
 
 
@@ -203,6 +239,7 @@ def record_data(record, request):
             {
                 "name": element.name,
                 "slug": element.slug,
+                "description": element.description,
                 "category": {"name": element.category.name, "slug": element.category.slug},
                 "url": request.build_absolute_uri(element.get_absolute_url()),
             }
@@ -252,7 +289,7 @@ def csv_rows(vendors, request):
                 "website_label": vendor.website_label,
                 "website_url": vendor.website_url,
                 "last_updated": max(vendor.updated_at, record.updated_at).isoformat(),
-                **agreement_columns(agreement),
+                **agreement_columns(agreement, request),
                 "legal_basis": record.legal_basis,
                 "legal_basis_explanation": record.legal_basis_explanation,
                 "business_address": vendor.business_address,
@@ -264,6 +301,12 @@ def csv_rows(vendors, request):
                     incident_text(incident) for incident in vendor.public_incidents
                 ),
                 "listing": listing(vendor),
+                "no_subprocessors": "yes" if vendor.has_no_subprocessors else "",
+                "data_element_definitions": "; ".join(
+                    f"{element.name}: {element.description}"
+                    for element in elements
+                    if element.description
+                ),
             }
             yield {column: spreadsheet_safe(value) for column, value in row.items()}
 
@@ -304,7 +347,7 @@ def incident_text(incident):
     }
 
 
-def agreement_columns(agreement):
+def agreement_columns(agreement, request):
     """The CSV's agreement columns for the agreement covering a row; blank when none."""
     if agreement is None:
         prefixes = ("agreement_", "destruction_")
@@ -322,6 +365,12 @@ def agreement_columns(agreement):
         "agreement_end_reason": agreement.end_reason,
         "destruction_requested_on": iso_or_none(agreement.destruction_requested_on) or "",
         "destruction_certified_on": iso_or_none(agreement.destruction_certified_on) or "",
+        "agreement_signed_agreement_url": (
+            document_url(agreement, "signed_agreement", request) or ""
+        ),
+        "agreement_destruction_certificate_url": (
+            document_url(agreement, "destruction_certificate", request) or ""
+        ),
     }
 
 
@@ -412,6 +461,7 @@ class JsonListView(ExportView):
         return JsonResponse(
             {
                 "schema_version": 1,
+                "district": district_data(),
                 "vendors": [vendor_data(vendor, self.request) for vendor in vendors],
             },
             json_dumps_params={"ensure_ascii": False, "indent": 1},
@@ -426,7 +476,11 @@ class JsonDetailView(ExportView):
 
     def render(self, vendors):
         return JsonResponse(
-            {"schema_version": 1, "vendor": vendor_data(vendors[0], self.request)},
+            {
+                "schema_version": 1,
+                "district": district_data(),
+                "vendor": vendor_data(vendors[0], self.request),
+            },
             json_dumps_params={"ensure_ascii": False, "indent": 1},
         )
 

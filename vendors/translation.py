@@ -30,7 +30,7 @@ from .models import (
 
 @register(DistrictProfile)
 class DistrictProfileTranslation(TranslationOptions):
-    fields = ("site_title", "intro")
+    fields = ("site_title", "intro", "parent_rights", "complaint_process")
     required_languages = ("en",)
 
 

@@ -9,6 +9,16 @@ urlpatterns = [
     path("", views.HomeView.as_view(), name="home"),
     path("vendors/", views.VendorListView.as_view(), name="vendor_list"),
     path("vendors/<slug:slug>/", views.VendorDetailView.as_view(), name="vendor_detail"),
+    path(
+        "vendors/<slug:slug>/agreement/<int:pk>/signed-agreement.pdf",
+        views.AgreementDocumentView.as_view(field="signed_agreement"),
+        name="agreement_signed_agreement",
+    ),
+    path(
+        "vendors/<slug:slug>/agreement/<int:pk>/destruction-certificate.pdf",
+        views.AgreementDocumentView.as_view(field="destruction_certificate"),
+        name="agreement_destruction_certificate",
+    ),
     path("data-elements/", views.DataElementListView.as_view(), name="data_element_list"),
     path(
         "data-elements/<slug:slug>/",

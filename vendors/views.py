@@ -6,9 +6,12 @@ from itertools import groupby
 from django.db.models import Count, Prefetch, Q
 from django.http import Http404
 from django.shortcuts import redirect
+from django.views import View
 from django.views.generic import DetailView, ListView, TemplateView
 
+from .documents import document_response
 from .models import (
+    Agreement,
     Audience,
     DataElement,
     DataElementCategory,
@@ -175,3 +178,25 @@ class IncidentListView(ListView):
             .select_related("vendor")
             .prefetch_related(Prefetch("elements", queryset=DataElement.objects.with_category()))
         )
+
+
+class AgreementDocumentView(View):
+    """/vendors/<slug>/agreement/<pk>/signed-agreement.pdf (or destruction-certificate.pdf):
+    a public agreement document, as a download.
+
+    One 404 for every refusal (no such agreement, another title's, a draft title, no
+    document, a private one), so the answer reveals nothing about what exists."""
+
+    http_method_names = ["get", "head"]
+    field = None
+
+    def get(self, request, slug, pk):
+        agreement = (
+            Agreement.objects.with_public_document(self.field, request.user)
+            .filter(pk=pk, vendor__slug=slug)
+            .select_related("vendor")
+            .first()
+        )
+        if agreement is None:
+            raise Http404
+        return document_response(agreement, self.field)

@@ -8,8 +8,8 @@ class Command(BaseCommand):
     help = (
         "List what needs staff action: the same lists as the admin dashboard (agreements "
         "expiring within 90 days, reviews overdue, ended with no destruction certificate after "
-        "30 days). For cron or email: exits with status 1 when any list is not empty, 0 when "
-        "nothing needs action."
+        "30 days, published titles missing a field the state preset requires). For cron or "
+        "email: exits with status 1 when any list is not empty, 0 when nothing needs action."
     )
 
     def handle(self, *args, **options):
@@ -21,7 +21,7 @@ class Command(BaseCommand):
                 self.stdout.write(f"  - {row.obj}: {section.describe(row)}")
         if needing_action:
             raise CommandError(
-                _("%(count)d agreement(s) need action.") % {"count": needing_action},
+                _("%(count)d item(s) need action.") % {"count": needing_action},
                 returncode=1,
             )
         self.stdout.write(self.style.SUCCESS(_("Nothing needs action.")))
