@@ -389,6 +389,21 @@ def test_a_file_from_before_the_new_columns_still_imports_and_keeps_them(
     assert vendor.sharing_records.get().legal_basis == LegalBasis.FERPA_SCHOOL_OFFICIAL
 
 
+def test_import_and_export_carry_the_no_subprocessors_statement(admin_client, district, catalog):
+    confirm(admin_client, upload(admin_client, new_title_csv(has_no_subprocessors="Yes")))
+    vendor = Vendor.objects.get(slug="new-app")
+    assert vendor.has_no_subprocessors
+    (row,) = rows(export_csv(pk=vendor.pk))
+    assert row["has_no_subprocessors"] == "yes"
+
+
+def test_a_no_subprocessors_cell_that_is_not_yes_or_no_is_refused(admin_client, district, catalog):
+    response = upload(admin_client, new_title_csv(has_no_subprocessors="maybe"))
+    (invalid,) = response.context["result"].invalid_rows
+    assert "“maybe” is not yes or no." in str(invalid.error_dict["has_no_subprocessors"])
+    assert not Vendor.objects.filter(slug="new-app").exists()
+
+
 def test_an_unknown_legal_basis_lists_the_codes(admin_client, district, catalog):
     csv_text = new_title_csv(
         **{"parent-data legal basis": "because", "parent-data legal basis other": ""}

@@ -54,7 +54,7 @@ VENDOR_COLUMNS = [
 
 # Added after the first release: exported, but a file without them still imports and
 # leaves them as they are.
-OPTIONAL_VENDOR_COLUMNS = ["business_address"]
+OPTIONAL_VENDOR_COLUMNS = ["business_address", "has_no_subprocessors"]
 
 # Each audience's columns are "<audience slug> <part>", e.g. "parent-data data elements".
 RECORD_PARTS = [
@@ -181,6 +181,27 @@ class DayWidget(widgets.DateWidget):
             ) from None
 
 
+class YesNoWidget(widgets.BooleanWidget):
+    """A yes/no cell. The library reads any unknown word as "no"; a typo must not silently
+    state that a vendor passes the data to no one, so anything else is refused."""
+
+    YES = {"yes", "y", "true", "1"}
+    NO = {"no", "n", "false", "0", ""}
+
+    def clean(self, value, row=None, **kwargs):
+        if isinstance(value, bool):
+            return value
+        word = "" if value is None else str(value).strip().lower()
+        if word in self.YES:
+            return True
+        if word in self.NO:
+            return False
+        raise ValueError(_("“%(value)s” is not yes or no.") % {"value": value})
+
+    def render(self, value, obj=None, **kwargs):
+        return "yes" if value else "no"
+
+
 class SlugWidget(widgets.ForeignKeyWidget):
     """A title or audience named by its slug; before_import_row has checked that it exists."""
 
@@ -189,6 +210,10 @@ class SlugWidget(widgets.ForeignKeyWidget):
 
 
 class VendorResource(AllOrNothingResource):
+    has_no_subprocessors = fields.Field(
+        attribute="has_no_subprocessors", column_name="has_no_subprocessors", widget=YesNoWidget()
+    )
+
     class Meta:
         model = Vendor
         fields = VENDOR_COLUMNS + OPTIONAL_VENDOR_COLUMNS
