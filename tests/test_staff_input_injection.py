@@ -14,11 +14,15 @@ from django.db import models
 from django.test import Client
 
 from tests.factories import (
+    AgreementFactory,
     AudienceFactory,
     DataElementFactory,
     DistrictProfileFactory,
+    SecurityIncidentFactory,
     SharingRecordFactory,
+    SubprocessorFactory,
 )
+from vendors.models import LegalBasis
 
 pytestmark = pytest.mark.django_db
 
@@ -84,7 +88,17 @@ def site():
     parents = AudienceFactory()
     AudienceFactory(name="Students", slug="student-data", title="Student Data", position=20)
     element = DataElementFactory(slug="email")
-    SharingRecordFactory(vendor__slug="clever", audience=parents, elements=[element])
+    record = SharingRecordFactory(
+        vendor__slug="clever",
+        audience=parents,
+        elements=[element],
+        legal_basis=LegalBasis.OTHER,
+        legal_basis_other="A state law.",
+    )
+    # Agreements, subprocessors and incidents carry staff text onto the permalink too.
+    AgreementFactory(vendor=record.vendor, contact_name="Privacy Office")
+    SubprocessorFactory(vendor=record.vendor)
+    SecurityIncidentFactory(vendor=record.vendor, elements=[element])
 
 
 def public_pages():
@@ -96,6 +110,10 @@ def public_pages():
         "/vendors/clever/",
         "/data-elements/",
         "/data-elements/email/",
+        "/incidents/",
+        "/changes/",
+        "/es/vendors/clever/",
+        "/search/?q=clever",
     ]
 
 
@@ -119,6 +137,13 @@ def test_every_staff_text_field_is_covered():
         "SharingRecord.elements_intro",
         "Audience.intro",
         "DataElement.description",
+        "DistrictProfile.parent_rights",
+        "DistrictProfile.complaint_process",
+        "Agreement.contact_name",
+        "Subprocessor.purpose",
+        "SecurityIncident.summary",
+        "SharingRecord.legal_basis_other",
+        "Vendor.business_address",
     ]:
         assert expected in covered
 
@@ -143,8 +168,9 @@ def test_staff_markup_never_reaches_a_public_page_executable(site, payload):
 
 def test_the_payload_really_reaches_the_pages(site):
     store_everywhere(PAYLOADS["script tag"])
-    content = Client().get("/vendors/clever/").content.decode()
-    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in content
+    for page in ["/vendors/clever/", "/incidents/", "/"]:
+        content = Client().get(page).content.decode()
+        assert "&lt;script&gt;alert(1)&lt;/script&gt;" in content, page
 
 
 def test_the_finder_spots_each_payload_when_it_is_not_escaped():
