@@ -20,13 +20,14 @@ from datetime import datetime, timedelta
 
 from django.apps import apps
 from django.db import models
+from django.db.models import Value
 from django.urls import reverse
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import ListView
 
+from .context_processors import site_chrome
 from .models import (
-    Audience,
     DataElement,
     DestructionTerm,
     PublicationStatus,
@@ -125,12 +126,25 @@ class _History:
         self.element_names = dict(DataElement.objects.values_list("pk", "name"))
         for pk, name in DataElement.history.order_by("history_date").values_list("id", "name"):
             self.element_names.setdefault(pk, name)
-        self.audiences = {audience.pk: audience for audience in Audience.objects.all()}
-        self.visible_slugs = dict(
-            Vendor.objects.exclude(status=PublicationStatus.DRAFT).values_list("pk", "slug")
-        )
-        self.published_vendors = dict(Vendor.objects.published().values_list("pk", "name"))
+        # The audience list every page's header already has, cached apart from the pages.
+        self.audiences = {audience.pk: audience for audience in site_chrome()["audiences"]}
+        self.visible_slugs, self.published_vendors = {}, {}
+        for pk, slug, name, status in Vendor.objects.exclude(
+            status=PublicationStatus.DRAFT
+        ).values_list("pk", "slug", "name", "status"):
+            self.visible_slugs[pk] = slug
+            if status == PublicationStatus.PUBLISHED:
+                self.published_vendors[pk] = name
         self.public_records = set(SharingRecord.objects.published().values_list("pk", flat=True))
+        # Both shared texts' histories in one query, by model.
+        fields = ("id", "history_id", "history_date", "history_user_id", "history_type", "text")
+        self.shared_texts = {UsageStatement: [], DestructionTerm: []}
+        usage = UsageStatement.history.order_by().annotate(usage=Value(True))
+        destruction = DestructionTerm.history.order_by().annotate(usage=Value(False))
+        usage, destruction = usage.values(*fields, "usage"), destruction.values(*fields, "usage")
+        for row in usage.union(destruction, all=True).order_by():
+            model = UsageStatement if row.pop("usage") else DestructionTerm
+            self.shared_texts[model].append(row)
 
     def vendor_at(self, vendor_id, moment):
         timeline = self.vendor_timelines.get(vendor_id)
@@ -317,7 +331,7 @@ def sharing_record_changes(history):
 
 
 def _shared_text_changes(history, model, attname, summary):
-    for versions in _by_object(model.history.values()).values():
+    for versions in _by_object(history.shared_texts[model]).values():
         for before, after in _groups(versions):
             if before is None or after["history_type"] == DELETED:
                 continue

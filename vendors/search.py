@@ -17,7 +17,14 @@ from django.db.models import Exists, OuterRef, Prefetch, Q
 from django.utils.translation import gettext as _
 from django.views.generic import TemplateView
 
-from .models import DataElement, DataElementCategory, SharingRecord, Vendor, fold_for_search
+from .models import (
+    Agreement,
+    AgreementStatus,
+    DataElement,
+    SharingRecord,
+    Vendor,
+    fold_for_search,
+)
 
 # Longer queries add nothing a parent would type, and bound the work one request can ask for.
 MAX_QUERY_LENGTH = 200
@@ -92,6 +99,23 @@ def slugs_from(query_dict, name):
     return set(values)
 
 
+def statuses_from(query_dict):
+    values = set(query_dict.getlist("agreement")[:MAX_FILTER_VALUES])
+    if not values <= set(AgreementStatus.values):
+        raise BadRequest(_("An agreement status filter is not pending, active or ended."))
+    return values
+
+
+def agreement_in(statuses):
+    """Records whose agreement has one of the statuses: the audience's own agreement when
+    the title has one, else the title's general one, as `SharingRecord.agreement` picks."""
+    own = Agreement.objects.filter(vendor=OuterRef("vendor_id"), audience=OuterRef("audience_id"))
+    general = Agreement.objects.filter(vendor=OuterRef("vendor_id"), audience__isnull=True)
+    return Exists(own.filter(status__in=statuses)) | (
+        ~Exists(own) & Exists(general.filter(status__in=statuses))
+    )
+
+
 @dataclass
 class Filters:
     """What the visitor asked for, read from the query string so a filtered view can be linked."""
@@ -100,6 +124,7 @@ class Filters:
     terms: list = field(default_factory=list)
     element_slugs: set = field(default_factory=set)
     category_slugs: set = field(default_factory=set)
+    agreement_statuses: set = field(default_factory=set)
 
     @classmethod
     def from_request(cls, request):
@@ -109,11 +134,14 @@ class Filters:
             terms=search_terms(query),
             element_slugs=slugs_from(request.GET, "element"),
             category_slugs=slugs_from(request.GET, "category"),
+            agreement_statuses=statuses_from(request.GET),
         )
 
     @property
     def active(self):
-        return bool(self.query or self.element_slugs or self.category_slugs)
+        return bool(
+            self.query or self.element_slugs or self.category_slugs or self.agreement_statuses
+        )
 
     def apply(self, records, elements):
         """Narrow records: the words (if any), and any of the checked elements or categories.
@@ -126,18 +154,25 @@ class Filters:
                     | Q(dataelement__category__slug__in=self.category_slugs)
                 )
             )
+        if self.agreement_statuses:
+            records = records.filter(agreement_in(self.agreement_statuses))
         return records
 
 
 def catalog():
-    """Categories with their elements, for the filter checkboxes, in two queries."""
-    return DataElementCategory.objects.prefetch_related(
-        Prefetch("elements", queryset=DataElement.objects.select_related("category"))
-    )
+    """Categories with their elements (as `catalog_elements`), for the filter checkboxes, in
+    one query: the elements with their categories, grouped here. An empty category offers
+    nothing to filter by, so it is left out."""
+    categories = {}
+    for element in DataElement.objects.with_category():
+        category = categories.setdefault(element.category_id, element.category)
+        category.__dict__.setdefault("catalog_elements", []).append(element)
+        element.category = category
+    return list(categories.values())
 
 
 def elements_of(categories):
-    return [element for category in categories for element in category.elements.all()]
+    return [element for category in categories for element in category.catalog_elements]
 
 
 class SearchView(TemplateView):
