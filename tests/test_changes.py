@@ -293,3 +293,18 @@ def test_the_first_edit_of_a_title_loaded_without_history_is_not_shown_as_added(
     record.vendor.company = "Clever Inc."
     record.vendor.save()
     assert entries(client) == []
+
+
+def test_a_long_history_is_read_newest_first_up_to_a_bound_and_invents_no_change(
+    client, clever, monkeypatch
+):
+    clever.vendor.name = "Clever Maps"
+    clever.vendor.save()
+    later()
+    clever.vendor.name = "Clever Maps 2"
+    clever.vendor.save()
+    assert [kind for kind, *_ in entries(client)] == ["updated", "updated", "added"]
+    # Only the two newest rows of each kind: the oldest change drops out, and the rename
+    # read first is a baseline, not an addition.
+    monkeypatch.setattr("vendors.changes.HISTORY_ROWS_READ", 2)
+    assert entries(client) == [("updated", "Clever Maps 2", "Changed: name.")]
