@@ -62,10 +62,13 @@ MIDDLEWARE = [
     "clearinghouse.middleware.CrossOriginResourcePolicyMiddleware",
     "clearinghouse.middleware.HealthCheckMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # A cached public page or a 304 is answered here, before the middleware below does
+    # work that such an answer does not need (issue 8: close to the static-file limit).
+    "clearinghouse.page_cache.CachedPageMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
-    # After the locale (the cache key holds the language), before anything that might
-    # touch the database: a cached page or a 304 costs no query.
+    # Renders and stores what CachedPageMiddleware did not find: after the locale, so the
+    # page is in its language, before anything that might touch the database.
     "clearinghouse.page_cache.PublicPageCacheMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",

@@ -228,3 +228,40 @@ def test_the_version_lives_in_the_cache_every_worker_shares(visitor, clever, set
     visitor.get("/parent-data/")
     shared = caches[settings.CONTENT_VERSION_CACHE].get(content_version.KEY)
     assert visitor.get("/parent-data/")["ETag"].startswith(f'"{shared:x}-')
+
+
+def test_a_cached_answer_carries_the_same_headers_as_the_rendered_one(visitor, clever):
+    first = visitor.get("/parent-data/", headers={"accept-encoding": "gzip"})
+    again = visitor.get("/parent-data/", headers={"accept-encoding": "gzip"})
+    assert again.content == first.content
+    for header in (
+        "Content-Type",
+        "Content-Language",
+        "Content-Encoding",
+        "Vary",
+        "ETag",
+        "Cache-Control",
+        "X-Frame-Options",
+        "Content-Security-Policy",
+        "Cross-Origin-Resource-Policy",
+    ):
+        assert again.get(header) == first.get(header), header
+    assert "Accept-Language" in again["Vary"]
+
+
+def test_a_spanish_page_is_served_from_the_cache_in_spanish(
+    visitor, clever, django_assert_num_queries
+):
+    first = visitor.get("/es/parent-data/")
+    with django_assert_num_queries(0):
+        again = visitor.get("/es/parent-data/")
+    assert again.content == first.content
+    assert again["Content-Language"] == "es"
+
+
+def test_a_cached_page_still_refuses_an_unknown_host(visitor, clever):
+    visitor.get("/parent-data/")
+    stranger = Client(raise_request_exception=False)
+    response = stranger.get("/parent-data/", headers={"host": "attacker.example"})
+    assert response.status_code == HTTPStatus.BAD_REQUEST
+    assert b"Clever" not in response.content
