@@ -34,18 +34,32 @@ def is_admin(path):
 
 class PageRequest:
     """What both halves of the cache compute once per request: the version read before
-    any render, the language, the content coding, and the keys and validators."""
+    any render, the language, the content coding, the keys and the validators.
+
+    A page is stored under its address alone, with the version it was rendered under
+    inside the entry; a hit needs the version to match. When the version lives in the
+    page cache (CACHE_URL set: Redis in production), the version, the entry and the body
+    come back in one round trip, which is most of what a hit costs."""
 
     def __init__(self, request, language):
-        self.version = content_version.current()
         self.language = language
         self.coding = preferred_coding(request.META.get("HTTP_ACCEPT_ENCODING", ""))
+        path_hash = hashlib.sha256(request.get_full_path().encode()).hexdigest()[:32]
+        self.key = f"page:{language}:{path_hash}"
+        self.wanted = f"{self.key}:{self.coding or 'identity'}"
+        store = caches[settings.PAGE_CACHE]
+        keys = [self.key, self.wanted]
+        shared = settings.CONTENT_VERSION_CACHE == settings.PAGE_CACHE
+        found = store.get_many([content_version.KEY, *keys] if shared else keys)
+        version = found.get(content_version.KEY) if shared else None
+        # Read before rendering: a write during the render moves the version past this
+        # one, so the page stored under it is never served as the newer content.
+        self.version = version if version is not None else content_version.current()
+        self.found = found
         # Strong, and one per content coding: the same tag always means the same bytes,
         # as downloads and range requests expect.
         self.etag = f'"{self.version:x}-{language}-{self.coding or "identity"}"'
         self.last_modified = content_version.last_modified(self.version)
-        path_hash = hashlib.sha256(request.get_full_path().encode()).hexdigest()[:32]
-        self.key = f"page:{self.version}:{language}:{path_hash}"
 
     def cached_answer(self, request):
         """A 304 or the stored page, finished, or None when the page must be rendered."""
@@ -53,24 +67,35 @@ class PageRequest:
             request, etag=self.etag, last_modified=self.last_modified
         )
         if response is None:
-            meta, body = self.lookup(caches[settings.PAGE_CACHE])
+            meta, body = self.lookup()
             if meta is None:
                 return None
             response = answer(meta, body, self.coding if meta["encoded"] else None, request)
         return finish(response, self)
 
-    def lookup(self, store):
-        """The stored entry's metadata and the body in the wanted coding, or (None, None)."""
+    def lookup(self):
+        """The stored entry's metadata and the body in the wanted coding, if both are of
+        this version; else (None, None)."""
         # Each coding under its own key: a request fetches only the bytes it sends,
         # not a megabyte of HTML beside the 30 KB of brotli it wanted.
-        wanted = f"{self.key}:{self.coding or 'identity'}"
-        found = store.get_many([self.key, wanted])
-        meta, body = found.get(self.key), found.get(wanted)
-        if meta is not None and body is None and not meta["encoded"]:
-            body = store.get(f"{self.key}:identity")  # Small or not text: stored as it is.
-        if meta is None or body is None:
+        meta, body = self.found.get(self.key), self.found.get(self.wanted)
+        if meta is None or meta["version"] != self.version:
             return None, None
-        return meta, body
+        if body is None and not meta["encoded"]:
+            # Small or not text: stored as it is.
+            body = caches[settings.PAGE_CACHE].get(f"{self.key}:identity")
+        if body is None or body[0] != self.version:
+            return None, None
+        return meta, body[1]
+
+    def store(self, meta, bodies):
+        caches[settings.PAGE_CACHE].set_many(
+            {
+                self.key: {**meta, "version": self.version},
+                **{f"{self.key}:{name}": (self.version, data) for name, data in bodies.items()},
+            },
+            timeout=settings.PAGE_CACHE_SECONDS,
+        )
 
 
 def public_page_language(request):
@@ -145,10 +170,7 @@ class PublicPageCacheMiddleware:
         if not self.storable(response):
             return response
         meta, bodies = self.entry_for(response)
-        caches[settings.PAGE_CACHE].set_many(
-            {page.key: meta, **{f"{page.key}:{name}": data for name, data in bodies.items()}},
-            timeout=settings.PAGE_CACHE_SECONDS,
-        )
+        page.store(meta, bodies)
         body = bodies.get(page.coding or "identity", bodies["identity"])
         used = page.coding if meta["encoded"] else None
         return finish(answer(meta, body, used, request), page)

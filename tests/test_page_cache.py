@@ -265,3 +265,20 @@ def test_a_cached_page_still_refuses_an_unknown_host(visitor, clever):
     response = stranger.get("/parent-data/", headers={"host": "attacker.example"})
     assert response.status_code == HTTPStatus.BAD_REQUEST
     assert b"Clever" not in response.content
+
+
+def test_with_the_version_in_the_page_cache_a_hit_is_one_lookup_and_an_edit_still_shows(
+    settings, visitor, clever, django_assert_num_queries
+):
+    # As in production with CACHE_URL: the version beside the pages, read with them.
+    settings.CONTENT_VERSION_CACHE = settings.PAGE_CACHE
+    first = visitor.get("/vendors/clever/")
+    with django_assert_num_queries(0):
+        again = visitor.get("/vendors/clever/")
+    assert again.content == first.content
+    assert visitor.get(
+        "/vendors/clever/", headers={"if-none-match": first["ETag"]}
+    ).status_code == (HTTPStatus.NOT_MODIFIED)
+    Vendor.objects.filter(pk=clever.vendor.pk).update(name="Clever Maps")
+    Vendor.objects.get(pk=clever.vendor.pk).save()
+    assert "Clever Maps" in text(visitor, "/vendors/clever/")
