@@ -2,8 +2,8 @@
 elements (name, category), and checkboxes that narrow an audience page by element.
 
 Both databases compare `Vendor.search_text`, already folded to lowercase without accents.
-PostgreSQL uses full-text search over a GIN index (migration 0002); SQLite, which Django
-gives no full-text search, matches substrings of the same column.
+PostgreSQL uses full-text search over a stored tsvector with a GIN index (migration 0009);
+SQLite, which Django gives no full-text search, matches substrings of the same column.
 """
 
 import re
