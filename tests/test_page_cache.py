@@ -282,3 +282,15 @@ def test_with_the_version_in_the_page_cache_a_hit_is_one_lookup_and_an_edit_stil
     Vendor.objects.filter(pk=clever.vendor.pk).update(name="Clever Maps")
     Vendor.objects.get(pk=clever.vendor.pk).save()
     assert "Clever Maps" in text(visitor, "/vendors/clever/")
+
+
+def test_the_header_shows_a_district_or_audience_edit_at_once(visitor, clever, district):
+    assert district.full_name in text(visitor, "/")
+    district.full_name = "Renamed Public Schools"
+    district.save()
+    clever.audience.title = "Family Data"
+    clever.audience.save()
+    # Another page than the one just read: the header is cached apart from the pages.
+    page = text(visitor, "/vendors/clever/")
+    assert "Renamed Public Schools" in page
+    assert "Family Data" in page
