@@ -15,6 +15,7 @@ from django.conf import settings
 from django.core.cache import caches
 from django.http import HttpResponse
 from django.urls import Resolver404, resolve
+from django.utils import translation
 from django.utils.cache import get_conditional_response, patch_cache_control, patch_vary_headers
 from django.utils.http import http_date
 
@@ -31,7 +32,122 @@ def is_admin(path):
     return path.startswith("/" + settings.ADMIN_URL.lstrip("/"))
 
 
+class PageRequest:
+    """What both halves of the cache compute once per request: the version read before
+    any render, the language, the content coding, the keys and the validators.
+
+    A page is stored under its address alone, with the version it was rendered under
+    inside the entry; a hit needs the version to match. When the version lives in the
+    page cache (CACHE_URL set: Redis in production), the version, the entry and the body
+    come back in one round trip, which is most of what a hit costs."""
+
+    def __init__(self, request, language):
+        self.language = language
+        self.coding = preferred_coding(request.META.get("HTTP_ACCEPT_ENCODING", ""))
+        path_hash = hashlib.sha256(request.get_full_path().encode()).hexdigest()[:32]
+        self.key = f"page:{language}:{path_hash}"
+        self.wanted = f"{self.key}:{self.coding or 'identity'}"
+        store = caches[settings.PAGE_CACHE]
+        keys = [self.key, self.wanted]
+        shared = settings.CONTENT_VERSION_CACHE == settings.PAGE_CACHE
+        found = store.get_many([content_version.KEY, *keys] if shared else keys)
+        version = found.get(content_version.KEY) if shared else None
+        # Read before rendering: a write during the render moves the version past this
+        # one, so the page stored under it is never served as the newer content.
+        self.version = version if version is not None else content_version.current()
+        self.found = found
+        # Strong, and one per content coding: the same tag always means the same bytes,
+        # as downloads and range requests expect.
+        self.etag = f'"{self.version:x}-{language}-{self.coding or "identity"}"'
+        self.last_modified = content_version.last_modified(self.version)
+
+    def cached_answer(self, request):
+        """A 304 or the stored page, finished, or None when the page must be rendered."""
+        response = get_conditional_response(
+            request, etag=self.etag, last_modified=self.last_modified
+        )
+        if response is None:
+            meta, body = self.lookup()
+            if meta is None:
+                return None
+            response = answer(meta, body, self.coding if meta["encoded"] else None, request)
+        return finish(response, self)
+
+    def lookup(self):
+        """The stored entry's metadata and the body in the wanted coding, if both are of
+        this version; else (None, None)."""
+        # Each coding under its own key: a request fetches only the bytes it sends,
+        # not a megabyte of HTML beside the 30 KB of brotli it wanted.
+        meta, body = self.found.get(self.key), self.found.get(self.wanted)
+        if meta is None or meta["version"] != self.version:
+            return None, None
+        if body is None and not meta["encoded"]:
+            # Small or not text: stored as it is.
+            body = caches[settings.PAGE_CACHE].get(f"{self.key}:identity")
+        if body is None or body[0] != self.version:
+            return None, None
+        return meta, body[1]
+
+    def store(self, meta, bodies):
+        caches[settings.PAGE_CACHE].set_many(
+            {
+                self.key: {**meta, "version": self.version},
+                **{f"{self.key}:{name}": (self.version, data) for name, data in bodies.items()},
+            },
+            timeout=settings.PAGE_CACHE_SECONDS,
+        )
+
+
+def public_page_language(request):
+    """The language of a cacheable public page, from its path alone, or None when the
+    request is not one (a form post, a visitor with a session, the admin, a static file).
+
+    English pages have no prefix, so the path names the language exactly as
+    LocaleMiddleware will decide it; the address must be resolved under that language
+    for /es/ and /ht/ addresses to match."""
+    if request.method not in ("GET", "HEAD"):
+        return None
+    if settings.SESSION_COOKIE_NAME in request.COOKIES or is_admin(request.path):
+        return None
+    language = translation.get_language_from_path(request.path_info) or settings.LANGUAGE_CODE
+    with translation.override(language):
+        try:
+            match = resolve(request.path_info, getattr(request, "urlconf", None))
+        except Resolver404:
+            return None
+    return language if PUBLIC_NAMESPACES & set(match.namespaces) else None
+
+
+class CachedPageMiddleware:
+    """Answers a cached public page or a 304 before the session, locale, CSRF, auth and
+    message middleware run, since none of them has anything to do for it. A miss goes on
+    down the stack to PublicPageCacheMiddleware, which renders and stores the page."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        language = public_page_language(request)
+        if language is None:
+            return self.get_response(request)
+        # The host check CommonMiddleware would make: a bad Host header gets its 400.
+        request.get_host()
+        page = request._page_cache = PageRequest(request, language)
+        response = page.cached_answer(request)
+        if response is None:
+            return self.get_response(request)
+        # What LocaleMiddleware adds to the pages it lets through.
+        if not translation.get_language_from_path(request.path_info):
+            patch_vary_headers(response, ("Accept-Language",))
+        response.headers.setdefault("Content-Language", language)
+        return response
+
+
 class PublicPageCacheMiddleware:
+    """Renders and stores the pages CachedPageMiddleware did not find; marks the admin
+    private. Sits after LocaleMiddleware, so a page renders in its language, and before
+    anything that might touch the database."""
+
     def __init__(self, get_response):
         self.get_response = get_response
 
@@ -40,57 +156,24 @@ class PublicPageCacheMiddleware:
             response = self.get_response(request)
             patch_cache_control(response, private=True, no_store=True)
             return response
-        if not self.cacheable_request(request):
-            return self.get_response(request)
-
-        # Read before rendering: a write during the render moves the version past
-        # this one, so the page stored under it is never served as the newer content.
-        version = content_version.current()
-        language = getattr(request, "LANGUAGE_CODE", settings.LANGUAGE_CODE)
-        coding = preferred_coding(request.META.get("HTTP_ACCEPT_ENCODING", ""))
-        # Strong, and one per content coding: the same tag always means the same bytes,
-        # as downloads and range requests expect.
-        etag = f'"{version:x}-{language}-{coding or "identity"}"'
-        last_modified = content_version.last_modified(version)
-
-        not_modified = get_conditional_response(request, etag=etag, last_modified=last_modified)
-        if not_modified is not None:
-            return self.finish(not_modified, etag, last_modified, request)
-
-        store = caches[settings.PAGE_CACHE]
-        path_hash = hashlib.sha256(request.get_full_path().encode()).hexdigest()[:32]
-        key = f"page:{version}:{language}:{path_hash}"
-        # Each coding under its own key: a request fetches only the bytes it sends,
-        # not a megabyte of HTML beside the 30 KB of brotli it wanted.
-        wanted = f"{key}:{coding or 'identity'}"
-        found = store.get_many([key, wanted])
-        meta, body = found.get(key), found.get(wanted)
-        if meta is not None and body is None and not meta["encoded"]:
-            body = store.get(f"{key}:identity")  # Small or not text: stored as it is.
-        if meta is None or body is None:
-            response = self.get_response(request)
-            if not self.storable(response):
+        page = getattr(request, "_page_cache", None)
+        if page is None:
+            # Called without CachedPageMiddleware in front (a test's own stack).
+            language = public_page_language(request)
+            if language is None:
+                return self.get_response(request)
+            page = PageRequest(request, language)
+            if (response := page.cached_answer(request)) is not None:
                 return response
-            meta, bodies = self.entry_for(response)
-            store.set_many(
-                {key: meta, **{f"{key}:{name}": data for name, data in bodies.items()}},
-                timeout=settings.PAGE_CACHE_SECONDS,
-            )
-            body = bodies.get(coding or "identity", bodies["identity"])
-        used = coding if meta["encoded"] else None
-        return self.finish(self.answer(meta, body, used, request), etag, last_modified, request)
 
-    @staticmethod
-    def cacheable_request(request):
-        if request.method not in ("GET", "HEAD"):
-            return False
-        if settings.SESSION_COOKIE_NAME in request.COOKIES:
-            return False
-        try:
-            match = resolve(request.path_info, getattr(request, "urlconf", None))
-        except Resolver404:
-            return False
-        return bool(PUBLIC_NAMESPACES & set(match.namespaces))
+        response = self.get_response(request)
+        if not self.storable(response):
+            return response
+        meta, bodies = self.entry_for(response)
+        page.store(meta, bodies)
+        body = bodies.get(page.coding or "identity", bodies["identity"])
+        used = page.coding if meta["encoded"] else None
+        return finish(answer(meta, body, used, request), page)
 
     @staticmethod
     def storable(response):
@@ -120,28 +203,28 @@ class PublicPageCacheMiddleware:
             encoded["gzip"] = gzip.compress(body, compresslevel=6, mtime=0)
         return {"headers": headers, "encoded": bool(encoded)}, {"identity": body, **encoded}
 
-    @staticmethod
-    def answer(meta, body, coding, request):
-        response = HttpResponse(status=200)
-        for name, value in meta["headers"].items():
-            response[name] = value
-        if meta["encoded"]:
-            patch_vary_headers(response, ("Accept-Encoding",))
-            if coding:
-                response["Content-Encoding"] = coding
-        response["Content-Length"] = str(len(body))
-        if request.method != "HEAD":
-            response.content = body
-        return response
 
-    @staticmethod
-    def finish(response, etag, last_modified, request):
-        response["ETag"] = etag
-        response["Last-Modified"] = http_date(last_modified)
-        patch_cache_control(response, public=True, max_age=settings.PUBLIC_PAGE_MAX_AGE)
-        if response.status_code == 304:
-            patch_vary_headers(response, ("Accept-Encoding",))
-        return response
+def answer(meta, body, coding, request):
+    response = HttpResponse(status=200)
+    for name, value in meta["headers"].items():
+        response[name] = value
+    if meta["encoded"]:
+        patch_vary_headers(response, ("Accept-Encoding",))
+        if coding:
+            response["Content-Encoding"] = coding
+    response["Content-Length"] = str(len(body))
+    if request.method != "HEAD":
+        response.content = body
+    return response
+
+
+def finish(response, page):
+    response["ETag"] = page.etag
+    response["Last-Modified"] = http_date(page.last_modified)
+    patch_cache_control(response, public=True, max_age=settings.PUBLIC_PAGE_MAX_AGE)
+    if response.status_code == 304:
+        patch_vary_headers(response, ("Accept-Encoding",))
+    return response
 
 
 def preferred_coding(accept_encoding):

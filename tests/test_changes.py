@@ -387,3 +387,18 @@ def test_a_published_incident_is_in_the_feed_linking_to_the_incidents_page(clien
     assert "Security incident reported at Clever" in entry.find(f"{ATOM}summary").text
     link = entry.find(f"{ATOM}link").get("href")
     assert link.endswith(f"{reverse('vendors:incident_list')}#incident-{incident.pk}")
+
+
+def test_a_long_history_is_read_newest_first_up_to_a_bound_and_invents_no_change(
+    client, clever, monkeypatch
+):
+    clever.vendor.name = "Clever Maps"
+    clever.vendor.save()
+    later()
+    clever.vendor.name = "Clever Maps 2"
+    clever.vendor.save()
+    assert [kind for kind, *_ in entries(client)] == ["updated", "updated", "added"]
+    # Only the two newest rows of each kind: the oldest change drops out, and the rename
+    # read first is a baseline, not an addition.
+    monkeypatch.setattr("vendors.changes.HISTORY_ROWS_READ", 2)
+    assert entries(client) == [("updated", "Clever Maps 2", "Changed: name.")]

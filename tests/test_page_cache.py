@@ -228,3 +228,69 @@ def test_the_version_lives_in_the_cache_every_worker_shares(visitor, clever, set
     visitor.get("/parent-data/")
     shared = caches[settings.CONTENT_VERSION_CACHE].get(content_version.KEY)
     assert visitor.get("/parent-data/")["ETag"].startswith(f'"{shared:x}-')
+
+
+def test_a_cached_answer_carries_the_same_headers_as_the_rendered_one(visitor, clever):
+    first = visitor.get("/parent-data/", headers={"accept-encoding": "gzip"})
+    again = visitor.get("/parent-data/", headers={"accept-encoding": "gzip"})
+    assert again.content == first.content
+    for header in (
+        "Content-Type",
+        "Content-Language",
+        "Content-Encoding",
+        "Vary",
+        "ETag",
+        "Cache-Control",
+        "X-Frame-Options",
+        "Content-Security-Policy",
+        "Cross-Origin-Resource-Policy",
+    ):
+        assert again.get(header) == first.get(header), header
+    assert "Accept-Language" in again["Vary"]
+
+
+def test_a_spanish_page_is_served_from_the_cache_in_spanish(
+    visitor, clever, django_assert_num_queries
+):
+    first = visitor.get("/es/parent-data/")
+    with django_assert_num_queries(0):
+        again = visitor.get("/es/parent-data/")
+    assert again.content == first.content
+    assert again["Content-Language"] == "es"
+
+
+def test_a_cached_page_still_refuses_an_unknown_host(visitor, clever):
+    visitor.get("/parent-data/")
+    stranger = Client(raise_request_exception=False)
+    response = stranger.get("/parent-data/", headers={"host": "attacker.example"})
+    assert response.status_code == HTTPStatus.BAD_REQUEST
+    assert b"Clever" not in response.content
+
+
+def test_with_the_version_in_the_page_cache_a_hit_is_one_lookup_and_an_edit_still_shows(
+    settings, visitor, clever, django_assert_num_queries
+):
+    # As in production with CACHE_URL: the version beside the pages, read with them.
+    settings.CONTENT_VERSION_CACHE = settings.PAGE_CACHE
+    first = visitor.get("/vendors/clever/")
+    with django_assert_num_queries(0):
+        again = visitor.get("/vendors/clever/")
+    assert again.content == first.content
+    assert visitor.get(
+        "/vendors/clever/", headers={"if-none-match": first["ETag"]}
+    ).status_code == (HTTPStatus.NOT_MODIFIED)
+    Vendor.objects.filter(pk=clever.vendor.pk).update(name="Clever Maps")
+    Vendor.objects.get(pk=clever.vendor.pk).save()
+    assert "Clever Maps" in text(visitor, "/vendors/clever/")
+
+
+def test_the_header_shows_a_district_or_audience_edit_at_once(visitor, clever, district):
+    assert district.full_name in text(visitor, "/")
+    district.full_name = "Renamed Public Schools"
+    district.save()
+    clever.audience.title = "Family Data"
+    clever.audience.save()
+    # Another page than the one just read: the header is cached apart from the pages.
+    page = text(visitor, "/vendors/clever/")
+    assert "Renamed Public Schools" in page
+    assert "Family Data" in page

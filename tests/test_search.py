@@ -139,6 +139,16 @@ def test_search_results_are_paginated_with_links_that_keep_the_query(
     assert "?q=reader&amp;page=2" in first.content.decode()
     second = client.get("/search/", {"q": "reader", "page": "2"})
     assert len(second.context["page"].object_list) == 5
+    assert "Reader 29" in second.content.decode()
+    assert "30 software titles match" in second.content.decode()
+
+
+def test_a_search_page_past_the_end_shows_the_last_page(client, district, parent_audience):
+    for number in range(30):
+        SharingRecordFactory(vendor__name=f"Reader {number:02d}", audience=parent_audience)
+    response = client.get("/search/", {"q": "reader", "page": "7"})
+    assert response.context["page"].number == 2
+    assert response.context["page"].object_list[0].name == "Reader 25"
 
 
 @pytest.mark.parametrize(

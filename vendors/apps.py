@@ -8,6 +8,7 @@ class VendorsConfig(AppConfig):
 
     def ready(self):
         # In ready(), after every model of the app (history models too) is registered.
-        from . import content_version
+        from . import content_version, context_processors
 
         content_version.connect_signals(self.label)
+        context_processors.connect_signals()

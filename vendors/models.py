@@ -294,7 +294,7 @@ class VendorQuerySet(models.QuerySet):
         published security incidents (as `public_incidents`)."""
         return self.prefetch_related(
             models.Prefetch(
-                "sharing_records", queryset=records.for_display(), to_attr=records_attr
+                "sharing_records", queryset=records.with_details(), to_attr=records_attr
             ),
             models.Prefetch("agreements", queryset=Agreement.objects.select_related("audience")),
             "subprocessors",
@@ -523,14 +523,23 @@ class SharingRecordQuerySet(models.QuerySet):
     def set_status(self, status):
         return set_status_one_by_one(self, status)
 
-    def for_display(self):
-        """Everything a public page shows of a record, in a fixed number of queries."""
+    def with_details(self):
+        """A record's own joins, for a page that has its title already: the title's page,
+        where the prefetch sets each record's vendor to that title, agreements included."""
         return self.select_related(
-            "vendor", "audience", "usage_statement", "destruction_term"
+            "audience", "usage_statement", "destruction_term"
         ).prefetch_related(
             models.Prefetch("elements", queryset=DataElement.objects.with_category()),
-            "vendor__slug_redirects",
-            "vendor__agreements",
+        )
+
+    def for_display(self):
+        """Everything a public page shows of a record, in a fixed number of queries."""
+        return (
+            self.with_details()
+            .select_related("vendor")
+            .prefetch_related(
+                "vendor__agreements",
+            )
         )
 
 

@@ -16,14 +16,15 @@ import json
 from http import HTTPStatus
 from pathlib import Path
 
-from django.db.models import Max, Prefetch
+from django.db.models import Max, Prefetch, Q
 from django.http import HttpResponse, JsonResponse
 from django.urls import reverse
 from django.utils.cache import get_conditional_response, patch_cache_control
 from django.utils.translation import gettext as _
 from django.views import View
 
-from .models import DataElement, DistrictProfile, SecurityIncident, SharingRecord, Vendor
+from .context_processors import site_chrome
+from .models import DataElement, PublicationStatus, SecurityIncident, SharingRecord, Vendor
 
 SCHEMA_PATH = Path(__file__).with_name("schemas") / "vendors-v1.schema.json"
 CACHE_MAX_AGE = 300
@@ -106,20 +107,19 @@ def listing(vendor):
 
 def last_modified(vendors):
     """The newest change to anything the exports show: a title, a published record, a
-    shared text, or the district profile. Draft records are left out, so the header says
-    nothing about them."""
-    records = SharingRecord.objects.public().filter(vendor__in=vendors.values("pk"))
-    stamps = [
-        vendors.aggregate(Max("updated_at"))["updated_at__max"],
-        # The district's texts are in every JSON response.
-        DistrictProfile.objects.aggregate(Max("updated_at"))["updated_at__max"],
-        *records.aggregate(
-            Max("updated_at"),
-            Max("usage_statement__updated_at"),
-            Max("destruction_term__updated_at"),
-        ).values(),
-    ]
-    return max((stamp for stamp in stamps if stamp is not None), default=None)
+    shared text, or the district profile (its texts are in every JSON response). Draft
+    records are left out, so the header says nothing about them. One query: a maximum is
+    the same over the join's repeated rows; the profile comes from the header's cache."""
+    published = Q(sharing_records__status=PublicationStatus.PUBLISHED)
+    stamps = vendors.order_by().aggregate(
+        title=Max("updated_at"),
+        record=Max("sharing_records__updated_at", filter=published),
+        usage=Max("sharing_records__usage_statement__updated_at", filter=published),
+        destruction=Max("sharing_records__destruction_term__updated_at", filter=published),
+    )
+    district = site_chrome()["district"]
+    stamps["district"] = district.updated_at if district else None
+    return max((stamp for stamp in stamps.values() if stamp is not None), default=None)
 
 
 def vendor_data(vendor, request):
@@ -159,7 +159,7 @@ def vendor_data(vendor, request):
 def district_data():
     """The district and its texts that every title's entry relies on (state laws ask for
     how parents exercise their rights and complain); empty strings before it is set up."""
-    district = DistrictProfile.load()
+    district = site_chrome()["district"]
     if district is None:
         return {
             "name": "",

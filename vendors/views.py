@@ -1,8 +1,10 @@
 """Public pages. Each view's get_queryset owns its joins and prefetches, so the
 number of queries a page needs does not grow with the number of titles."""
 
+from dataclasses import dataclass, field
 from itertools import groupby
 
+from django.core.paginator import Paginator
 from django.db.models import Count, Prefetch, Q
 from django.http import Http404
 from django.shortcuts import redirect
@@ -12,6 +14,7 @@ from django.views.generic import DetailView, ListView, TemplateView
 from .documents import document_response
 from .models import (
     Agreement,
+    AgreementStatus,
     Audience,
     DataElement,
     DataElementCategory,
@@ -26,6 +29,8 @@ from .search import Filters, catalog, elements_of
 RECENTLY_UPDATED_COUNT = 5
 # Past this many titles, an audience page offers an A-Z jump above its table of contents.
 AZ_JUMP_MIN_TITLES = 20
+# About 40 KB of gzip: a page a phone loads quickly, and few enough pages to browse.
+AUDIENCE_ENTRIES_PER_PAGE = 100
 
 
 def published_records_count():
@@ -52,7 +57,14 @@ class HomeView(TemplateView):
 
 
 class AudienceView(DetailView):
-    """/parent-data/, /student-data/: every published title for one audience."""
+    """/parent-data/, /student-data/: every published title for one audience.
+
+    The full entries come a page at a time, so that a phone can load the page when a
+    district shares data with a thousand titles (issue 8: at most 250 KB on the wire). The
+    index above them lists every matching title on every page, and carries each title's
+    slug (and old slugs) as an anchor when its entry is on another page: an address such
+    as /parent-data/#clever, sent before the list had pages, still lands on Clever's line.
+    """
 
     model = Audience
     template_name = "vendors/audience_detail.html"
@@ -60,19 +72,84 @@ class AudienceView(DetailView):
 
     def get_context_data(self, **kwargs):
         filters = Filters.from_request(self.request)
-        categories = list(catalog())
-        records = list(
-            filters.apply(
-                SharingRecord.objects.published().filter(audience=self.object),
-                elements_of(categories),
-            ).for_display()
+        categories = catalog()
+        matching = filters.apply(
+            SharingRecord.objects.published().filter(audience=self.object),
+            elements_of(categories),
         )
+        index = self.index(matching)
+        page = Paginator(index, AUDIENCE_ENTRIES_PER_PAGE).get_page(self.request.GET.get("page"))
+        on_page = {entry.pk for entry in page.object_list}
+        order = {entry.pk: position for position, entry in enumerate(page.object_list)}
+        records = sorted(
+            SharingRecord.objects.filter(pk__in=on_page).for_display(),
+            key=lambda record: order[record.pk],
+        )
+        old_slugs = {entry.pk: entry.old_slugs for entry in page.object_list}
+        for record in records:
+            record.old_slugs = old_slugs[record.pk]
+        self.link_index(index, page, on_page)
         letters = []
-        if len(records) >= AZ_JUMP_MIN_TITLES:
-            letters = list(dict.fromkeys(record.vendor.name[:1].upper() for record in records))
+        if len(index) >= AZ_JUMP_MIN_TITLES:
+            letters = [entry.letter for entry in index if entry.first_of_letter]
         return super().get_context_data(
-            records=records, filters=filters, categories=categories, letters=letters, **kwargs
+            records=records,
+            index=index,
+            page=page,
+            filters=filters,
+            categories=categories,
+            letters=letters,
+            agreement_statuses=AgreementStatus.choices,
+            **kwargs,
         )
+
+    @staticmethod
+    def index(matching):
+        """Every matching title's name, slug and old slugs, A to Z, in one query."""
+        rows = matching.order_by("vendor__name", "pk").values_list(
+            "pk", "vendor__name", "vendor__slug", "vendor__slug_redirects__old_slug"
+        )
+        entries = {}
+        for pk, name, slug, old_slug in rows:
+            entry = entries.get(pk)
+            if entry is None:
+                entry = entries[pk] = IndexEntry(pk, name, slug)
+            if old_slug:
+                entry.old_slugs.append(old_slug)
+        index = list(entries.values())
+        previous = None
+        for entry in index:
+            entry.first_of_letter = entry.letter != previous
+            previous = entry.letter
+        return index
+
+    def link_index(self, index, page, on_page):
+        """Each index line points at its entry: on this page by its anchor, else on the
+        page that holds it, with the same search and filters."""
+        query = self.request.GET.copy()
+        per_page = page.paginator.per_page
+        for position, entry in enumerate(index):
+            if entry.pk in on_page:
+                entry.href = f"#{entry.slug}"
+                continue
+            entry.elsewhere = True
+            query["page"] = position // per_page + 1
+            entry.href = f"?{query.urlencode()}#{entry.slug}"
+
+
+@dataclass
+class IndexEntry:
+    pk: int
+    name: str
+    slug: str
+    old_slugs: list = field(default_factory=list)
+    first_of_letter: bool = False
+    href: str = ""
+    elsewhere: bool = False
+
+    @property
+    def letter(self):
+        return self.name[:1].upper()
 
 
 class VendorListView(ListView):

@@ -3,6 +3,7 @@ from urllib.parse import quote
 
 from django import template
 from django.conf import settings
+from django.core.exceptions import DisallowedHost
 from django.template.defaultfilters import linebreaksbr
 from django.urls import translate_url
 from django.utils.html import format_html
@@ -133,6 +134,11 @@ def language_versions(context):
         # The 500 and 503 pages render without a request, and must not fail for want of one.
         return []
     current = get_language()
+    try:
+        request.get_host()
+    except DisallowedHost:
+        # The 400 page for a request naming a host not ours: no address is absolute.
+        return []
     versions = []
     for code, _name in settings.LANGUAGES:
         path = translate_url(request.get_full_path(), code)

@@ -5,7 +5,7 @@ import random
 from django.apps import apps
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils.text import slugify
 from simple_history.utils import bulk_create_with_history
 
@@ -166,6 +166,11 @@ class Command(BaseCommand):
                     vendor.save()
             # Bulk inserts send no signals: tell the page cache once.
             content_version.record_write()
+        if connection.vendor == "postgresql":
+            # Fresh statistics: without them the planner took minutes over a search that
+            # takes milliseconds once autovacuum has caught up.
+            with connection.cursor() as cursor:
+                cursor.execute("ANALYZE")
         self.stdout.write(self.style.SUCCESS(f"Generated {vendors} titles (seed {seed})."))
         if self.agreement_model() is None:
             self.stdout.write("No Agreement model in this version: no agreements generated.")

@@ -1,0 +1,86 @@
+"""Every public page costs the same few queries for 3 titles as for 30 (issue 8: at most
+8, whatever the size of the district), so that a render after an edit stays fast at a
+thousand titles. Counted with the page cache empty, as after every write."""
+
+from http import HTTPStatus
+
+import pytest
+from django.conf import settings
+from django.core.cache import caches
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+
+from tests.factories import (
+    AgreementFactory,
+    DataElementFactory,
+    SecurityIncidentFactory,
+    SharingRecordFactory,
+    SubprocessorFactory,
+    VendorFactory,
+)
+from vendors.context_processors import site_chrome
+from vendors.models import AgreementStatus, VendorSlugRedirect
+
+pytestmark = pytest.mark.django_db
+
+MAX_QUERIES = 8
+
+PAGES = [
+    "/",
+    "/parent-data/",
+    "/student-data/",
+    "/parent-data/?q=title&element=shared&agreement=active",
+    "/vendors/",
+    "/vendors/title-0/",
+    "/data-elements/",
+    "/data-elements/shared/",
+    "/changes/",
+    "/changes/feed/",
+    "/incidents/",
+    "/search/?q=title",
+    "/export/clearinghouse.csv",
+    "/api/v1/vendors.json",
+    "/api/v1/vendors/title-0.json",
+    "/es/parent-data/",
+    "/ht/vendors/title-0/",
+]
+
+
+def add_titles(start, count, parent, student, shared):
+    for number in range(start, start + count):
+        vendor = VendorFactory(name=f"Title {number}", slug=f"title-{number}")
+        for audience in (parent, student):
+            SharingRecordFactory(vendor=vendor, audience=audience, elements=[shared])
+        AgreementFactory(vendor=vendor)
+        AgreementFactory(vendor=vendor, audience=student, status=AgreementStatus.ENDED)
+        SubprocessorFactory(vendor=vendor)
+        SecurityIncidentFactory(vendor=vendor, elements=[shared])
+        VendorSlugRedirect.objects.create(vendor=vendor, old_slug=f"old-title-{number}")
+
+
+def counts():
+    """Each page rendered afresh, as after an edit to a title. The district profile and the
+    audience list are cached apart from the pages (they change far less often), so they
+    are read once here, before the pages."""
+    site_chrome()
+    found = {}
+    for url in PAGES:
+        caches[settings.PAGE_CACHE].clear()
+        with CaptureQueriesContext(connection) as queries:
+            assert Client().get(url).status_code == HTTPStatus.OK, url
+        found[url] = len(queries)
+    return found
+
+
+def test_every_public_page_costs_the_same_few_queries_for_3_and_30_titles(
+    district, parent_audience, student_audience
+):
+    shared = DataElementFactory(slug="shared")
+    add_titles(0, 3, parent_audience, student_audience, shared)
+    with_3 = counts()
+    add_titles(3, 27, parent_audience, student_audience, shared)
+    with_30 = counts()
+    assert with_30 == with_3
+    too_many = {url: count for url, count in with_30.items() if count > MAX_QUERIES}
+    assert not too_many, with_30
