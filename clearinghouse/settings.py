@@ -119,26 +119,34 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     options["options"] = f"{options.get('options', '')} -c jit=off".strip()
 
 # Rendered pages are cached under a content version that every write moves (see
-# vendors/content_version.py). The version must be one value for all gunicorn workers:
-# with CACHE_URL set (Redis in production: rediscache://127.0.0.1:6379/1) it lives
-# there; without it, pages stay in each worker's memory and the version in a small
-# file cache that the workers on this host share.
+# vendors/content_version.py). Pages and the version must be one store for all gunicorn
+# workers: with CACHE_URL set (Redis in production: rediscache://127.0.0.1:6379/1) they
+# live there; without it, in a file cache that the workers on this host share. Not in
+# each worker's memory: gunicorn recycles workers (max_requests), and a fresh worker
+# would have to render every page again, which it cannot do while the database is down.
 CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
 if env.str("CACHE_URL", default=""):
-    CONTENT_VERSION_CACHE = "default"
+    PAGE_CACHE = "default"
 else:
-    CACHES["content_version"] = {
+    CACHES["pages"] = {
         "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
         "LOCATION": env.str(
-            "CONTENT_VERSION_DIR",
-            default=str(
-                Path(tempfile.gettempdir())
-                / f"clearinghouse-{hashlib.sha256(str(BASE_DIR).encode()).hexdigest()[:12]}"
+            "PAGE_CACHE_DIR",
+            default=env.str(
+                # The earlier name of this setting, when only the version lived there.
+                "CONTENT_VERSION_DIR",
+                default=str(
+                    Path(tempfile.gettempdir())
+                    / f"clearinghouse-{hashlib.sha256(str(BASE_DIR).encode()).hexdigest()[:12]}"
+                ),
             ),
         ),
+        # Three entries per page and language (metadata, plain, compressed): room for
+        # every page of a clearinghouse of a few thousand titles in three languages.
+        "OPTIONS": {"MAX_ENTRIES": 50_000},
     }
-    CONTENT_VERSION_CACHE = "content_version"
-PAGE_CACHE = "default"
+    PAGE_CACHE = "pages"
+CONTENT_VERSION_CACHE = PAGE_CACHE
 # How long a rendered page may stay in the cache; the version retires it sooner.
 PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=3600)
 # How long a browser or CDN may reuse a public page without asking again.

@@ -97,16 +97,16 @@ def publisher_client(client, publisher):
 
 @pytest.fixture(autouse=True)
 def fresh_caches(settings, tmp_path):
-    """Each test starts with empty caches, and the shared content version in its own
-    folder, so a page cached by one test is never served to the next."""
+    """Each test starts with empty caches, and the shared page cache (with the content
+    version) in its own folder, so a page cached by one test is never served to the next."""
     settings.CACHES = {
         **settings.CACHES,
-        "content_version": {
+        "pages": {
             "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
-            "LOCATION": str(tmp_path / "content-version"),
+            "LOCATION": str(tmp_path / "pages"),
         },
     }
-    settings.CONTENT_VERSION_CACHE = "content_version"
+    settings.PAGE_CACHE = settings.CONTENT_VERSION_CACHE = "pages"
     from django.core.cache import caches
 
     caches["default"].clear()

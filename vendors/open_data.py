@@ -16,15 +16,20 @@ import json
 from http import HTTPStatus
 from pathlib import Path
 
-from django.db.models import Max, Prefetch, Q
+from django.db.models import Prefetch
 from django.http import HttpResponse, JsonResponse
 from django.urls import reverse
 from django.utils.cache import get_conditional_response, patch_cache_control
 from django.utils.translation import gettext as _
 from django.views import View
 
-from .context_processors import site_chrome
-from .models import DataElement, PublicationStatus, SecurityIncident, SharingRecord, Vendor
+from .models import (
+    DataElement,
+    DistrictProfile,
+    SecurityIncident,
+    SharingRecord,
+    Vendor,
+)
 
 SCHEMA_PATH = Path(__file__).with_name("schemas") / "vendors-v1.schema.json"
 CACHE_MAX_AGE = 300
@@ -105,21 +110,22 @@ def listing(vendor):
     return "former" if vendor.is_former else "current"
 
 
-def last_modified(vendors):
-    """The newest change to anything the exports show: a title, a published record, a
-    shared text, or the district profile (its texts are in every JSON response). Draft
-    records are left out, so the header says nothing about them. One query: a maximum is
-    the same over the join's repeated rows; the profile comes from the header's cache."""
-    published = Q(sharing_records__status=PublicationStatus.PUBLISHED)
-    stamps = vendors.order_by().aggregate(
-        title=Max("updated_at"),
-        record=Max("sharing_records__updated_at", filter=published),
-        usage=Max("sharing_records__usage_statement__updated_at", filter=published),
-        destruction=Max("sharing_records__destruction_term__updated_at", filter=published),
-    )
-    district = site_chrome()["district"]
-    stamps["district"] = district.updated_at if district else None
-    return max((stamp for stamp in stamps.values() if stamp is not None), default=None)
+def last_modified(vendors, district=None):
+    """The newest change to anything the exports show: a title (its agreements,
+    subprocessors and incidents touch it when saved), a published record, a shared text,
+    or the district profile (its texts are in every JSON response). Read from the rows
+    already loaded for the body, so it costs no query; draft records are not among them,
+    so the header says nothing about them."""
+    stamps = [district.updated_at] if district else []
+    for vendor in vendors:
+        stamps.append(vendor.updated_at)
+        for record in getattr(vendor, "published_records", ()):
+            stamps += [
+                record.updated_at,
+                record.usage_statement.updated_at,
+                record.destruction_term.updated_at,
+            ]
+    return max(stamps, default=None)
 
 
 def vendor_data(vendor, request):
@@ -156,10 +162,9 @@ def vendor_data(vendor, request):
     }
 
 
-def district_data():
+def district_data(district):
     """The district and its texts that every title's entry relies on (state laws ask for
     how parents exercise their rights and complain); empty strings before it is set up."""
-    district = site_chrome()["district"]
     if district is None:
         return {
             "name": "",
@@ -379,6 +384,7 @@ class ExportView(View):
     body's hash, so any visible change, even a renamed element, gives a new one)."""
 
     http_method_names = ["get", "head", "options"]
+    includes_district = False
 
     def get(self, request, *args, **kwargs):
         vendors = self.get_queryset(**kwargs)
@@ -388,9 +394,11 @@ class ExportView(View):
                 {"error": _("No published software title has this slug.")},
                 status=HTTPStatus.NOT_FOUND,
             )
-        response = self.render(listed)
+        # Only the JSON carries the district's texts, so only it reads (and dates by) them.
+        district = DistrictProfile.load() if self.includes_district else None
+        response = self.render(listed, district)
         etag = f'"{hashlib.sha256(response.content).hexdigest()[:32]}"'
-        modified = last_modified(vendors)
+        modified = last_modified(listed, district)
         response["ETag"] = etag
         if modified is not None:
             response["Last-Modified"] = modified.strftime("%a, %d %b %Y %H:%M:%S GMT")
@@ -415,7 +423,7 @@ class CsvExportView(ExportView):
     def rows(self, vendors):
         return csv_rows(vendors, self.request)
 
-    def render(self, vendors):
+    def render(self, vendors, district):
         buffer = io.StringIO()
         writer = csv.DictWriter(buffer, fieldnames=self.columns)
         writer.writeheader()
@@ -457,11 +465,13 @@ class IncidentCsvExportView(CsvExportView):
 class JsonListView(ExportView):
     """/api/v1/vendors.json: every published title, nested."""
 
-    def render(self, vendors):
+    includes_district = True
+
+    def render(self, vendors, district):
         return JsonResponse(
             {
                 "schema_version": 1,
-                "district": district_data(),
+                "district": district_data(district),
                 "vendors": [vendor_data(vendor, self.request) for vendor in vendors],
             },
             json_dumps_params={"ensure_ascii": False, "indent": 1},
@@ -471,14 +481,16 @@ class JsonListView(ExportView):
 class JsonDetailView(ExportView):
     """/api/v1/vendors/<slug>.json: one published title, current or former."""
 
+    includes_district = True
+
     def get_queryset(self, slug):
         return published_vendors().filter(slug=slug)
 
-    def render(self, vendors):
+    def render(self, vendors, district):
         return JsonResponse(
             {
                 "schema_version": 1,
-                "district": district_data(),
+                "district": district_data(district),
                 "vendor": vendor_data(vendors[0], self.request),
             },
             json_dumps_params={"ensure_ascii": False, "indent": 1},
