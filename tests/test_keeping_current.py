@@ -4,10 +4,10 @@ import datetime
 from http import HTTPStatus
 
 import pytest
-from django.core.management import CommandError, call_command
 from django.urls import reverse
 from django.utils import timezone
 
+from tests.commands import run_report
 from tests.factories import AgreementFactory, SharingRecordFactory
 from vendors.models import AgreementStatus
 
@@ -37,19 +37,8 @@ def current_agreement(vendor):
     )
 
 
-def report():
-    from io import StringIO
-
-    out = StringIO()
-    try:
-        call_command("clearinghouse_report", stdout=out)
-    except CommandError as error:
-        return out.getvalue(), error.returncode
-    return out.getvalue(), 0
-
-
 def test_report_exits_zero_when_nothing_needs_action(current_agreement):
-    output, code = report()
+    output, code = run_report()
     assert code == 0
     assert "Nothing needs action." in output
 
@@ -57,7 +46,7 @@ def test_report_exits_zero_when_nothing_needs_action(current_agreement):
 def test_report_lists_an_agreement_expiring_within_90_days(current_agreement):
     current_agreement.expires_on = TODAY + days(30)
     current_agreement.save()
-    output, code = report()
+    output, code = run_report()
     assert code == 1
     assert "Expiring within 90 days: 1" in output
     assert "Quiz Maker" in output
@@ -66,14 +55,14 @@ def test_report_lists_an_agreement_expiring_within_90_days(current_agreement):
 def test_report_lists_an_overdue_review(current_agreement):
     current_agreement.next_review_due = TODAY - days(1)
     current_agreement.save()
-    output, code = report()
+    output, code = run_report()
     assert code == 1
     assert "Review overdue: 1" in output
 
 
 def test_report_lists_an_ended_agreement_without_certificate_after_30_days(vendor):
     AgreementFactory(vendor=vendor, status=AgreementStatus.ENDED, ended_on=TODAY - days(31))
-    output, code = report()
+    output, code = run_report()
     assert code == 1
     assert "Ended, no destruction certificate after 30 days: 1" in output
     assert "31 days ago" in output
@@ -88,7 +77,7 @@ def test_report_ignores_an_ended_agreement_still_within_its_grace_period(vendor)
         last_reviewed_on=None,
         next_review_due=None,
     )
-    assert report()[1] == 0
+    assert run_report()[1] == 0
 
 
 def test_admin_filter_lists_only_agreements_needing_review(admin_client, current_agreement):

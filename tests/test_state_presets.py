@@ -6,14 +6,13 @@ import json
 import shutil
 from dataclasses import dataclass
 from http import HTTPStatus
-from io import StringIO
 
 import jsonschema
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.core.management import CommandError, call_command
 from django.urls import reverse
 
+from tests.commands import run_report
 from tests.factories import (
     AgreementFactory,
     DataElementFactory,
@@ -213,15 +212,6 @@ REMOVE = {
 EVERY_REQUIREMENT = [(state, item.key) for state in STATES for item in PRESETS[state]]
 
 
-def report():
-    out = StringIO()
-    try:
-        call_command("clearinghouse_report", stdout=out)
-    except CommandError as error:
-        return out.getvalue(), error.returncode
-    return out.getvalue(), 0
-
-
 def admin_panel(admin_client, vendor):
     response = admin_client.get(reverse("admin:vendors_vendor_change", args=[vendor.pk]))
     assert response.status_code == HTTPStatus.OK
@@ -268,7 +258,7 @@ def test_a_fully_filled_entry_is_not_flagged(admin_client, entry, state):
     assert f"All fields the {name} preset requires are filled." in admin_panel(
         admin_client, entry.vendor
     )
-    output, code = report()
+    output, code = run_report()
     assert code == 0, output
 
 
@@ -284,7 +274,7 @@ def test_removing_a_required_field_flags_the_entry(admin_client, entry, state, k
     assert f"Missing for the {StatePreset(state).label} preset:" in panel
     assert label in html.unescape(panel)
 
-    output, code = report()
+    output, code = run_report()
     assert code == 1
     assert f"Reading Buddy: {label}" in output or f"; {label}" in output
 
@@ -293,7 +283,7 @@ def test_without_a_preset_nothing_is_flagged(admin_client, entry):
     REMOVE["business_address"](entry)
     assert entries_missing_required_fields() == []
     assert "No state preset is active" in admin_panel(admin_client, entry.vendor)
-    output, code = report()
+    output, code = run_report()
     assert code == 0
     assert "preset requires" not in output
 

@@ -242,12 +242,7 @@ class VendorResource(AllOrNothingResource):
         )
 
     def before_import(self, dataset, **kwargs):
-        if not dataset.headers or not len(dataset):
-            raise ValueError(_("The file is empty: it needs a header row and one row per title."))
-        headers = [header.strip() if header else "" for header in dataset.headers]
-        missing = [column for column in VENDOR_COLUMNS if column not in headers]
-        if missing:
-            raise ValueError(_("Missing columns: %(columns)s.") % {"columns": ", ".join(missing)})
+        headers = self.require_columns(dataset, VENDOR_COLUMNS)
         known_audiences = {audience.slug for audience in self.audiences}
         for header in headers:
             if header in VENDOR_COLUMNS + OPTIONAL_VENDOR_COLUMNS:
