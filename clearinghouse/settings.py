@@ -129,7 +129,7 @@ if env.str("CACHE_URL", default=""):
     PAGE_CACHE = "default"
 else:
     CACHES["pages"] = {
-        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+        "BACKEND": "clearinghouse.file_cache.UncompressedFileBasedCache",
         "LOCATION": env.str(
             "PAGE_CACHE_DIR",
             default=env.str(

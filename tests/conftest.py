@@ -102,7 +102,7 @@ def fresh_caches(settings, tmp_path):
     settings.CACHES = {
         **settings.CACHES,
         "pages": {
-            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "BACKEND": "clearinghouse.file_cache.UncompressedFileBasedCache",
             "LOCATION": str(tmp_path / "pages"),
         },
     }
