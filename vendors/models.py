@@ -793,7 +793,9 @@ class Agreement(models.Model):
     class Meta:
         verbose_name = _("agreement")
         verbose_name_plural = _("agreements")
-        ordering = ["vendor__name", "audience__position"]
+        # The general agreement (no audience) first on every database: PostgreSQL would
+        # put NULL last, SQLite first.
+        ordering = ["vendor__name", models.F("audience__position").asc(nulls_first=True)]
         constraints = [
             models.UniqueConstraint(
                 fields=["vendor", "audience"], name="one_agreement_per_title_and_audience"
