@@ -124,7 +124,7 @@ def measure_in_process(urls):
         content_version.bump()
         # The header's district and audiences too, as after an edit to either: the
         # cold count is then the most a render can cost.
-        caches[settings.CONTENT_VERSION_CACHE].delete(CHROME_KEY)
+        caches[settings.PAGE_CACHE].delete(CHROME_KEY)
         counts = []
         for _ in range(2):
             with CaptureQueriesContext(connection) as queries:

@@ -37,9 +37,9 @@ class PageRequest:
     any render, the language, the content coding, the keys and the validators.
 
     A page is stored under its address alone, with the version it was rendered under
-    inside the entry; a hit needs the version to match. When the version lives in the
-    page cache (CACHE_URL set: Redis in production), the version, the entry and the body
-    come back in one round trip, which is most of what a hit costs."""
+    inside the entry; a hit needs the version to match. The version lives in the page
+    cache, so the version, the entry and the body come back in one lookup (one round trip
+    with Redis), which is most of what a hit costs."""
 
     def __init__(self, request, language):
         self.language = language
@@ -47,11 +47,8 @@ class PageRequest:
         path_hash = hashlib.sha256(request.get_full_path().encode()).hexdigest()[:32]
         self.key = f"page:{language}:{path_hash}"
         self.wanted = f"{self.key}:{self.coding or 'identity'}"
-        store = caches[settings.PAGE_CACHE]
-        keys = [self.key, self.wanted]
-        shared = settings.CONTENT_VERSION_CACHE == settings.PAGE_CACHE
-        found = store.get_many([content_version.KEY, *keys] if shared else keys)
-        version = found.get(content_version.KEY) if shared else None
+        found = caches[settings.PAGE_CACHE].get_many([content_version.KEY, self.key, self.wanted])
+        version = found.get(content_version.KEY)
         # Read before rendering: a write during the render moves the version past this
         # one, so the page stored under it is never served as the newer content.
         self.version = version if version is not None else content_version.current()
@@ -158,14 +155,8 @@ class PublicPageCacheMiddleware:
             return response
         page = getattr(request, "_page_cache", None)
         if page is None:
-            # Called without CachedPageMiddleware in front (a test's own stack).
-            language = public_page_language(request)
-            if language is None:
-                return self.get_response(request)
-            page = PageRequest(request, language)
-            if (response := page.cached_answer(request)) is not None:
-                return response
-
+            # CachedPageMiddleware found this is not a cacheable public page.
+            return self.get_response(request)
         response = self.get_response(request)
         if not self.storable(response):
             return response

@@ -146,7 +146,6 @@ else:
         "OPTIONS": {"MAX_ENTRIES": 50_000},
     }
     PAGE_CACHE = "pages"
-CONTENT_VERSION_CACHE = PAGE_CACHE
 # How long a rendered page may stay in the cache; the version retires it sooner.
 PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=3600)
 # How long a browser or CDN may reuse a public page without asking again.

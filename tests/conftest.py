@@ -106,7 +106,7 @@ def fresh_caches(settings, tmp_path):
             "LOCATION": str(tmp_path / "pages"),
         },
     }
-    settings.PAGE_CACHE = settings.CONTENT_VERSION_CACHE = "pages"
+    settings.PAGE_CACHE = "pages"
     from django.core.cache import caches
 
     caches["default"].clear()

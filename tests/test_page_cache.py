@@ -226,7 +226,7 @@ def test_the_version_lives_in_the_cache_every_worker_shares(visitor, clever, set
     from django.core.cache import caches
 
     visitor.get("/parent-data/")
-    shared = caches[settings.CONTENT_VERSION_CACHE].get(content_version.KEY)
+    shared = caches[settings.PAGE_CACHE].get(content_version.KEY)
     assert visitor.get("/parent-data/")["ETag"].startswith(f'"{shared:x}-')
 
 
@@ -268,10 +268,8 @@ def test_a_cached_page_still_refuses_an_unknown_host(visitor, clever):
 
 
 def test_with_the_version_in_the_page_cache_a_hit_is_one_lookup_and_an_edit_still_shows(
-    settings, visitor, clever, django_assert_num_queries
+    visitor, clever, django_assert_num_queries
 ):
-    # As in production with CACHE_URL: the version beside the pages, read with them.
-    settings.CONTENT_VERSION_CACHE = settings.PAGE_CACHE
     first = visitor.get("/vendors/clever/")
     with django_assert_num_queries(0):
         again = visitor.get("/vendors/clever/")

@@ -3,7 +3,7 @@
 Rendered pages are cached under this version, and their ETag and Last-Modified come
 from it, so a write never has to guess which cached pages it made stale: it bumps the
 version and every page is re-rendered on its next request. The version lives in the
-cache named by CONTENT_VERSION_CACHE, which every worker process must share (see the
+page cache (settings.PAGE_CACHE), which every worker process must share (see the
 README's "Performance" section).
 """
 
@@ -21,7 +21,7 @@ NS_PER_SECOND = 1_000_000_000
 
 
 def _store():
-    return caches[settings.CONTENT_VERSION_CACHE]
+    return caches[settings.PAGE_CACHE]
 
 
 def current():

@@ -11,7 +11,7 @@ CHROME_KEY = "clearinghouse:site-chrome"
 def _store():
     # The content version's store, which every worker shares: forgetting the chrome
     # there after a write reaches every worker at once.
-    return caches[settings.CONTENT_VERSION_CACHE]
+    return caches[settings.PAGE_CACHE]
 
 
 def site_chrome():
@@ -42,7 +42,7 @@ def connect_signals():
 def district(request):
     """What the header and footer of every page show: the district and the audience pages,
     and whether the district's state law wants each data element's definition shown."""
-    # Imported here: state_presets reads the models, which are not ready at import time.
+    # Imported here: state_presets reads the district through site_chrome() above.
     from .state_presets import active_state, requirements_for
 
     chrome = site_chrome()

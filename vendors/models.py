@@ -23,7 +23,12 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from .documents import agreement_document_path, delete_files_after_commit, validate_pdf
+from .documents import (
+    DOCUMENT_FILENAMES,
+    agreement_document_path,
+    delete_files_after_commit,
+    validate_pdf,
+)
 
 # Staff sometimes paste ftp:// or javascript: addresses; a parent's browser must
 # only ever be sent to a web page.
@@ -706,7 +711,7 @@ class AgreementQuerySet(models.QuerySet):
         )
 
 
-DOCUMENT_FIELDS = ("signed_agreement", "destruction_certificate")
+DOCUMENT_FIELDS = tuple(DOCUMENT_FILENAMES)
 
 
 class Agreement(models.Model):

@@ -2,7 +2,7 @@
 elements (name, category), and checkboxes that narrow an audience page by element.
 
 Both databases compare `Vendor.search_text`, already folded to lowercase without accents.
-PostgreSQL uses full-text search over a stored tsvector with a GIN index (migration 0009);
+PostgreSQL uses full-text search over a stored tsvector with a GIN index (migration 0012);
 SQLite, which Django gives no full-text search, matches substrings of the same column.
 """
 
@@ -45,7 +45,7 @@ def vendors_matching(terms):
     PostgreSQL, anywhere on SQLite). Visibility is the caller's business."""
     if connection.vendor == "postgresql":
         # Each term is letters and digits only, so it is safe in tsquery syntax. The
-        # column is the stored document of migration 0009, which no model field names.
+        # column is the stored document of migration 0012, which no model field names.
         tsquery = " & ".join(f"{term}:*" for term in terms)
         return Vendor.objects.filter(
             RawSQL(
@@ -84,7 +84,7 @@ def records_matching(records, terms, elements):
     if not terms:
         return records
     element_ids = [element.pk for element in elements_matching(terms, elements)]
-    # A subquery: the stored search document (migration 0009) makes either of the
+    # A subquery: the stored search document (migration 0012) makes either of the
     # planner's choices cheap, where a list of thousands of ids made the next query slow.
     matched_vendors = vendors_matching(terms).order_by().values("pk")
     return records.filter(

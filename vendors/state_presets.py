@@ -21,7 +21,8 @@ from dataclasses import dataclass
 
 from django.utils.translation import gettext_lazy as _
 
-from .models import DistrictProfile, SharingRecord, StatePreset, Vendor
+from .context_processors import site_chrome
+from .models import SharingRecord, StatePreset, Vendor
 
 
 @dataclass(frozen=True)
@@ -244,8 +245,14 @@ def requirements_for(state):
     return PRESETS.get(state, [])
 
 
+def current_district():
+    # The profile every page's header already holds, cached until the profile is saved:
+    # the admin's filter, column and panel and the dashboard ask for it several times.
+    return site_chrome()["district"]
+
+
 def active_state(district=None):
-    district = district if district is not None else DistrictProfile.load()
+    district = district if district is not None else current_district()
     return district.state if district else StatePreset.NONE
 
 
@@ -256,7 +263,7 @@ def with_requirement_details(vendors):
 
 def missing_requirements(vendor, district=None):
     """The active preset's requirements this title does not meet (empty with no preset)."""
-    district = district if district is not None else DistrictProfile.load()
+    district = district if district is not None else current_district()
     preset = requirements_for(active_state(district))
     if not preset:
         return []
@@ -265,13 +272,11 @@ def missing_requirements(vendor, district=None):
     return [item for item in preset if not item.is_met(vendor, district)]
 
 
-def entries_missing_required_fields(today=None, vendors=None):
+def entries_missing_required_fields(vendors=None):
     """Each published title missing a field its state's preset requires, with the
     requirements it misses: [(vendor, [requirement, ...]), ...], by name. Empty when no
-    preset is active. `vendors` narrows the titles checked (e.g. one admin page of them);
-    `today` is accepted for symmetry with the agreement lists, though no requirement
-    depends on the date."""
-    district = DistrictProfile.load()
+    preset is active. `vendors` narrows the titles checked (e.g. one admin page of them)."""
+    district = current_district()
     if not requirements_for(active_state(district)):
         return []
     vendors = Vendor.objects.all() if vendors is None else vendors
