@@ -7,7 +7,9 @@ Like Django's own file cache it unpickles what it reads: the folder must be writ
 the site alone (Django creates it 0700; PAGE_CACHE_DIR in production points at the
 app's own volume or a tmpfs, not a shared temp directory)."""
 
+import os
 import pickle
+import time
 
 from django.core.cache.backends.base import DEFAULT_TIMEOUT
 from django.core.cache.backends.filebased import FileBasedCache
@@ -18,6 +20,27 @@ class UncompressedFileBasedCache(FileBasedCache):
     # Its own suffix: files that FileBasedCache wrote (zlib) in the same folder, as an
     # upgraded site has, are never read as this format, and clear() leaves them be.
     cache_suffix = ".page"
+    # Django lists the whole folder before every write to see whether it is over
+    # MAX_ENTRIES: 4 ms at a thousand pages and growing with every distinct search, on
+    # each of the four files a new page writes. Looking once in a while instead lets the
+    # folder run past the limit by at most what is written in between.
+    cull_check_seconds = 30
+
+    def __init__(self, dir, params):
+        super().__init__(dir, params)
+        self._next_cull_check = 0.0
+
+    def _cull(self):
+        now = time.monotonic()
+        if now < self._next_cull_check:
+            return
+        self._next_cull_check = now + self.cull_check_seconds
+        super()._cull()
+
+    def _list_cache_files(self):
+        # os.scandir rather than glob: a tenth of the time on a large folder.
+        with os.scandir(self._dir) as entries:
+            return [entry.path for entry in entries if entry.name.endswith(self.cache_suffix)]
 
     def get(self, key, default=None, version=None):
         try:

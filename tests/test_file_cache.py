@@ -53,3 +53,30 @@ def test_files_of_djangos_own_file_cache_in_the_same_folder_are_left_alone(tmp_p
     assert cache.get("page") is None
     cache.set("page", "new")
     assert cache.get("page") == "new"
+
+
+def test_a_full_cache_makes_room_but_looks_at_its_folder_only_now_and_then(tmp_path, monkeypatch):
+    clock = [1000.0]
+    monkeypatch.setattr("clearinghouse.file_cache.time.monotonic", lambda: clock[0])
+    cache = UncompressedFileBasedCache(
+        str(tmp_path), {"OPTIONS": {"MAX_ENTRIES": 9, "CULL_FREQUENCY": 3}}
+    )
+    for number in range(30):
+        cache.set(f"page-{number}", number)
+    # Within one interval the folder was listed once, before the first write.
+    assert len(cache._list_cache_files()) == 30
+
+    clock[0] += cache.cull_check_seconds
+    cache.set("page-new", "new")
+    # A third of the 30 pages made room; the page just written is kept.
+    assert len(cache._list_cache_files()) == 21
+    assert cache.get("page-new") == "new"
+
+
+def test_clearing_removes_only_page_files(tmp_path):
+    cache = UncompressedFileBasedCache(str(tmp_path), {})
+    cache.set_many({"a": 1, "b": 2})
+    (tmp_path / "notes.txt").write_text("kept")
+    cache.clear()
+    assert cache.get_many(["a", "b"]) == {}
+    assert (tmp_path / "notes.txt").read_text() == "kept"
