@@ -24,7 +24,13 @@ from vendors import content_version
 PUBLIC_NAMESPACES = {"vendors"}
 # Headers rebuilt for each answer rather than replayed from the cache.
 NOT_STORED = {"content-length", "content-encoding", "vary", "etag", "last-modified"}
-COMPRESSIBLE = ("text/", "application/json", "application/schema+json", "application/xml")
+COMPRESSIBLE = (
+    "text/",
+    "application/json",
+    "application/schema+json",
+    "application/xml",
+    "application/atom+xml",
+)
 MIN_COMPRESS_BYTES = 200
 
 
@@ -36,27 +42,32 @@ class PageRequest:
     """What both halves of the cache compute once per request: the version read before
     any render, the language, the content coding, the keys and the validators.
 
-    A page is stored under its address alone, with the version it was rendered under
-    inside the entry; a hit needs the version to match. The version lives in the page
-    cache, so the version, the entry and the body come back in one lookup (one round trip
-    with Redis), which is most of what a hit costs."""
+    A page is stored under its address and content coding, with the version it was
+    rendered under and its headers inside the entry; a hit needs the version to match.
+    The version lives in the page cache too, so the version and the page come back in
+    one lookup of two keys (one round trip with Redis, two small files on disk), which is
+    most of what a hit costs."""
 
     def __init__(self, request, language):
         self.language = language
         self.coding = preferred_coding(request.META.get("HTTP_ACCEPT_ENCODING", ""))
         path_hash = hashlib.sha256(request.get_full_path().encode()).hexdigest()[:32]
         self.key = f"page:{language}:{path_hash}"
-        self.wanted = f"{self.key}:{self.coding or 'identity'}"
-        found = caches[settings.PAGE_CACHE].get_many([content_version.KEY, self.key, self.wanted])
+        found = caches[settings.PAGE_CACHE].get_many(
+            [content_version.KEY, self.key_for(self.coding)]
+        )
         version = found.get(content_version.KEY)
         # Read before rendering: a write during the render moves the version past this
         # one, so the page stored under it is never served as the newer content.
         self.version = version if version is not None else content_version.current()
-        self.found = found
+        self.found = found.get(self.key_for(self.coding))
         # Strong, and one per content coding: the same tag always means the same bytes,
         # as downloads and range requests expect.
         self.etag = f'"{self.version:x}-{language}-{self.coding or "identity"}"'
         self.last_modified = content_version.last_modified(self.version)
+
+    def key_for(self, coding):
+        return f"{self.key}:{coding or 'identity'}"
 
     def cached_answer(self, request):
         """A 304 or the stored page, finished, or None when the page must be rendered."""
@@ -64,32 +75,42 @@ class PageRequest:
             request, etag=self.etag, last_modified=self.last_modified
         )
         if response is None:
-            meta, body = self.lookup()
-            if meta is None:
+            entry = self.lookup()
+            if entry is None:
                 return None
-            response = answer(meta, body, self.coding if meta["encoded"] else None, request)
+            response = answer(entry, request)
         return finish(response, self)
 
     def lookup(self):
-        """The stored entry's metadata and the body in the wanted coding, if both are of
-        this version; else (None, None)."""
-        # Each coding under its own key: a request fetches only the bytes it sends,
-        # not a megabyte of HTML beside the 30 KB of brotli it wanted.
-        meta, body = self.found.get(self.key), self.found.get(self.wanted)
-        if meta is None or meta["version"] != self.version:
-            return None, None
-        if body is None and not meta["encoded"]:
-            # Small or not text: stored as it is.
-            body = caches[settings.PAGE_CACHE].get(f"{self.key}:identity")
-        if body is None or body[0] != self.version:
-            return None, None
-        return meta, body[1]
+        """The stored entry for this coding, if it is of this version; else None."""
+        entry = self.found
+        if entry is None and self.coding is None:
+            # Few clients take no compression, so no identity copy is kept of a page that
+            # has compressed ones: it is unzipped from the gzip copy.
+            entry = caches[settings.PAGE_CACHE].get(self.key_for("gzip"))
+            if entry is not None and entry["coding"] == "gzip":
+                entry = {**entry, "coding": None, "body": gzip.decompress(entry["body"])}
+        if entry is None or entry["version"] != self.version:
+            return None
+        return entry
 
-    def store(self, meta, bodies):
+    def store(self, headers, bodies):
+        """Keeps the page under each coding it was compressed into; a page that is not
+        compressed is kept as it is under every coding's key (it is small or rare)."""
+        if "gzip" in bodies:
+            codings = {"br": "br", "gzip": "gzip"}
+        else:
+            codings = dict.fromkeys(("br", "gzip", None))
         caches[settings.PAGE_CACHE].set_many(
             {
-                self.key: {**meta, "version": self.version},
-                **{f"{self.key}:{name}": (self.version, data) for name, data in bodies.items()},
+                self.key_for(key_coding): {
+                    "version": self.version,
+                    "headers": headers,
+                    "coding": coding,
+                    "varies": "gzip" in bodies,
+                    "body": bodies[coding or "identity"],
+                }
+                for key_coding, coding in codings.items()
             },
             timeout=settings.PAGE_CACHE_SECONDS,
         )
@@ -160,11 +181,16 @@ class PublicPageCacheMiddleware:
         response = self.get_response(request)
         if not self.storable(response):
             return response
-        meta, bodies = self.entry_for(response)
-        page.store(meta, bodies)
-        body = bodies.get(page.coding or "identity", bodies["identity"])
-        used = page.coding if meta["encoded"] else None
-        return finish(answer(meta, body, used, request), page)
+        headers, bodies = self.entry_for(response)
+        page.store(headers, bodies)
+        coding = page.coding if page.coding in bodies else None
+        entry = {
+            "headers": headers,
+            "coding": coding,
+            "varies": "gzip" in bodies,
+            "body": bodies[coding or "identity"],
+        }
+        return finish(answer(entry, request), page)
 
     @staticmethod
     def storable(response):
@@ -179,12 +205,12 @@ class PublicPageCacheMiddleware:
 
     @staticmethod
     def entry_for(response):
+        """The headers to replay and the body in each coding: identity, and brotli and
+        gzip for text worth compressing."""
         body = response.content
         headers = {k: v for k, v in response.headers.items() if k.lower() not in NOT_STORED}
         encoded = {}
-        if len(body) >= MIN_COMPRESS_BYTES and response.get("Content-Type", "").startswith(
-            COMPRESSIBLE
-        ):
+        if len(body) >= MIN_COMPRESS_BYTES and is_compressible(response):
             # Compressed once per content version, not once per request. Brotli's 4 MB
             # window sees that a long page repeats the same entry markup a thousand
             # times, which gzip's 32 KB window cannot: 1,000 titles are ~210 KB in
@@ -192,21 +218,26 @@ class PublicPageCacheMiddleware:
             # second for such a page; 11 would take a minute.
             encoded["br"] = brotli.compress(body, quality=5, lgwin=22)
             encoded["gzip"] = gzip.compress(body, compresslevel=6, mtime=0)
-        return {"headers": headers, "encoded": bool(encoded)}, {"identity": body, **encoded}
+        return headers, {"identity": body, **encoded}
 
 
-def answer(meta, body, coding, request):
+def answer(entry, request):
     response = HttpResponse(status=200)
-    for name, value in meta["headers"].items():
+    for name, value in entry["headers"].items():
         response[name] = value
-    if meta["encoded"]:
+    body = entry["body"]
+    if entry["varies"]:
         patch_vary_headers(response, ("Accept-Encoding",))
-        if coding:
-            response["Content-Encoding"] = coding
+    if entry["coding"]:
+        response["Content-Encoding"] = entry["coding"]
     response["Content-Length"] = str(len(body))
     if request.method != "HEAD":
         response.content = body
     return response
+
+
+def is_compressible(response):
+    return response.get("Content-Type", "").startswith(COMPRESSIBLE)
 
 
 def finish(response, page):

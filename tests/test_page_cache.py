@@ -118,6 +118,23 @@ def test_pages_are_gzipped_for_browsers_without_brotli(visitor, clever):
     assert "Accept-Encoding" in zipped["Vary"]
 
 
+@pytest.mark.parametrize(
+    ("first_coding", "then_coding"),
+    [("gzip", ""), ("", "gzip"), ("br", "gzip"), ("gzip", "br")],
+)
+def test_one_render_serves_every_content_coding_from_the_cache(
+    visitor, clever, django_assert_num_queries, first_coding, then_coding
+):
+    first = visitor.get("/parent-data/", headers={"accept-encoding": first_coding})
+    with django_assert_num_queries(0):
+        then = visitor.get("/parent-data/", headers={"accept-encoding": then_coding})
+    decode = {"gzip": gzip.decompress, "br": brotli.decompress, "": bytes}
+    assert decode[then_coding](then.content) == decode[first_coding](first.content)
+    assert then.get("Content-Encoding", "") == then_coding
+    assert "Accept-Encoding" in then["Vary"]
+    assert then["Content-Length"] == str(len(then.content))
+
+
 def test_a_browser_that_refuses_gzip_gets_plain_html(visitor, clever):
     response = visitor.get("/parent-data/", headers={"accept-encoding": "gzip;q=0, br;q=0"})
     assert not response.has_header("Content-Encoding")
