@@ -56,6 +56,25 @@ def bump(*, new_second=True):
     return version
 
 
+class WorkerMemo:
+    """A value read from the database once per content version in this worker process,
+    rather than on every request: any write moves the version and so retires it. The
+    version is read before the value, as the page cache reads it before a render, so a
+    value read while a write commits is read again on the next request."""
+
+    def __init__(self, compute):
+        self.compute = compute
+        self.version = None
+        self.value = None
+
+    def get(self):
+        version = current()
+        if version != self.version:
+            self.value = self.compute()
+            self.version = version
+        return self.value
+
+
 def _bump_after_commit():
     _forget_bumps()
     bump(new_second=True)
