@@ -196,8 +196,10 @@ def run_wrk(base, path, connections=CONNECTIONS, script=None):
     command += ["--latency", "-H", "Accept-Encoding: gzip"]
     if script:
         command += ["-s", str(script)]
+    # After --, the script's arguments: a token no other run uses.
+    script_args = ["--", secrets.token_hex(8)] if script else []
     output = subprocess.run(  # noqa: S603 (wrk against our own 127.0.0.1 server)
-        [*command, base + path], capture_output=True, text=True, check=True
+        [*command, base + path, *script_args], capture_output=True, text=True, check=True
     ).stdout
     latency = dict(re.findall(r"^\s+(50|99)%\s+([\d.]+\w+)", output, re.M))
 
