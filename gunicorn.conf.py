@@ -20,7 +20,7 @@ graceful_timeout = 30
 keepalive = 5
 
 # Recycle workers now and then so that a slow leak can never take the site down.
-max_requests = 2000
+max_requests = int(os.environ.get("GUNICORN_MAX_REQUESTS", "2000"))
 max_requests_jitter = 200
 
 # Refuse oversized request lines and headers before Django sees them.
@@ -54,3 +54,9 @@ def when_ready(server):
 
     warm_up()
     gc.freeze()
+
+
+def post_fork(server, worker):
+    from clearinghouse.warm_up import warm_worker
+
+    warm_worker()
