@@ -80,9 +80,10 @@ def test_a_second_record_for_the_same_audience_gets_a_form_error(
     response = admin_client.post(url, data)
     assert response.status_code == HTTPStatus.OK
     assert SharingRecord.objects.filter(vendor=record.vendor).count() == 1
-    assert "Sharing record with this Software title and Audience already exists." in (
-        response.content.decode()
-    )
+    assert (
+        "This title already has a sharing record for this audience. Change that record "
+        "instead of adding a second one."
+    ) in response.content.decode()
 
 
 def test_an_empty_statement_gets_a_form_error(admin_client, district):

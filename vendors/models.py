@@ -611,7 +611,12 @@ class SharingRecord(models.Model):
         ordering = ["audience__position", "vendor__name"]
         constraints = [
             models.UniqueConstraint(
-                fields=["vendor", "audience"], name="one_sharing_record_per_title_and_audience"
+                fields=["vendor", "audience"],
+                name="one_sharing_record_per_title_and_audience",
+                violation_error_message=_(
+                    "This title already has a sharing record for this audience. Change that "
+                    "record instead of adding a second one."
+                ),
             ),
             models.CheckConstraint(
                 condition=Q(status__in=PublicationStatus.values),
