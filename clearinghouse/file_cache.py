@@ -22,7 +22,7 @@ class UncompressedFileBasedCache(FileBasedCache):
     cache_suffix = ".page"
     # Django lists the whole folder before every write to see whether it is over
     # MAX_ENTRIES: 4 ms at a thousand pages and growing with every distinct search, on
-    # each of the four files a new page writes. Looking once in a while instead lets the
+    # each file a new page writes. Looking once in a while instead lets the
     # folder run past the limit by at most what is written in between.
     cull_check_seconds = 30
 

@@ -103,17 +103,22 @@ class PageRequest:
             codings = dict.fromkeys(("br", "gzip", None))
         caches[settings.PAGE_CACHE].set_many(
             {
-                self.key_for(key_coding): {
-                    "version": self.version,
-                    "headers": headers,
-                    "coding": coding,
-                    "varies": "gzip" in bodies,
-                    "body": bodies[coding or "identity"],
-                }
+                self.key_for(key_coding): self.entry(headers, bodies, coding)
                 for key_coding, coding in codings.items()
             },
             timeout=settings.PAGE_CACHE_SECONDS,
         )
+
+    def entry(self, headers, bodies, coding):
+        """What is stored of a page, and answered from: the body in one coding (None for
+        identity), with the headers to replay and the version it was rendered under."""
+        return {
+            "version": self.version,
+            "headers": headers,
+            "coding": coding,
+            "varies": "gzip" in bodies,
+            "body": bodies[coding or "identity"],
+        }
 
 
 def public_page_language(request):
@@ -184,13 +189,7 @@ class PublicPageCacheMiddleware:
         headers, bodies = self.entry_for(response)
         page.store(headers, bodies)
         coding = page.coding if page.coding in bodies else None
-        entry = {
-            "headers": headers,
-            "coding": coding,
-            "varies": "gzip" in bodies,
-            "body": bodies[coding or "identity"],
-        }
-        return finish(answer(entry, request), page)
+        return finish(answer(page.entry(headers, bodies, coding), request), page)
 
     @staticmethod
     def storable(response):

@@ -146,8 +146,9 @@ else:
                 ),
             ),
         ),
-        # Three entries per page and language (metadata, plain, compressed): room for
-        # every page of a clearinghouse of a few thousand titles in three languages.
+        # Two entries per page and language (brotli, gzip), and one search result per
+        # title and language: room for a clearinghouse of a few thousand titles in
+        # three languages and the distinct searches of a busy day.
         "OPTIONS": {"MAX_ENTRIES": 50_000},
     }
     PAGE_CACHE = "pages"

@@ -107,9 +107,7 @@ def records_matching(records, terms, elements):
 
 
 def read_listed_titles():
-    published_records = SharingRecord.objects.filter(
-        vendor=OuterRef("pk"), status=PublicationStatus.PUBLISHED
-    )
+    published_records = SharingRecord.objects.published().filter(vendor=OuterRef("pk"))
     return list(
         Vendor.objects.published()
         .filter(Exists(published_records))
