@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 INSTALLED := $(VENV)/.installed
 
-.PHONY: run test lint migrate demo superuser clean backup restore loadtest outage observatory screenshots compile messages bench
+.PHONY: run test lint migrate demo superuser clean backup restore loadtest outage observatory screenshots compile messages bench profile
 
 $(BIN)/python:
 	$(PYTHON) -c 'import sys; sys.exit("Python 3.12 or newer is needed (found %s)." % sys.version.split()[0]) if sys.version_info < (3, 12) else None'
@@ -75,6 +75,11 @@ loadtest: $(INSTALLED)
 bench: $(INSTALLED)
 	@command -v wrk >/dev/null || { echo "make bench needs wrk: sudo apt-get install wrk"; exit 2; }
 	$(BIN)/python bench/run.py
+
+## make profile: where a page's time goes under load (wrk, /proc and py-spy; needs root or CAP_SYS_PTRACE)
+profile: $(INSTALLED)
+	@command -v wrk >/dev/null || { echo "make profile needs wrk: sudo apt-get install wrk"; exit 2; }
+	$(BIN)/python bench/where_time_goes.py
 
 ## make observatory: Mozilla's HTTP Observatory scanner against the production settings
 ## on a throwaway https://clearinghouse.test (needs root, Node.js and openssl; not for CI)

@@ -207,6 +207,13 @@ def start_gunicorn(port):
     sys.exit("gunicorn did not answer /readyz within 30 seconds.")
 
 
+def warm(base, paths):
+    """Every worker renders and caches each page before anything is measured."""
+    for path in paths:
+        for _ in range(WORKERS * 2):
+            urllib.request.urlopen(base + path, timeout=300).read()  # noqa: S310
+
+
 def stop(process):
     if process.poll() is None:
         os.killpg(process.pid, signal.SIGTERM)
@@ -269,9 +276,7 @@ def main():
     runs = {name: [] for name in urls}
     uncached_search = []
     try:
-        for target in urls.values():  # Warm the caches before measuring.
-            for _ in range(WORKERS * 2):
-                urllib.request.urlopen(base + target.path, timeout=300).read()  # noqa: S310
+        warm(base, [target.path for target in urls.values()])
         for _ in range(ROUNDS):
             for name, target in urls.items():
                 runs[name].append(run_wrk(base, target.path, target.accept_encoding))
