@@ -54,13 +54,9 @@ class PageRequest:
         self.coding = preferred_coding(request.META.get("HTTP_ACCEPT_ENCODING", ""))
         path_hash = hashlib.sha256(request.get_full_path().encode()).hexdigest()[:32]
         self.key = f"page:{language}:{path_hash}"
-        found = caches[settings.PAGE_CACHE].get_many(
-            [content_version.KEY, self.key_for(self.coding)]
-        )
-        version = found.get(content_version.KEY)
         # Read before rendering: a write during the render moves the version past this
         # one, so the page stored under it is never served as the newer content.
-        self.version = version if version is not None else content_version.current()
+        self.version, found = content_version.current_with([self.key_for(self.coding)])
         self.found = found.get(self.key_for(self.coding))
         # Strong, and one per content coding: the same tag always means the same bytes,
         # as downloads and range requests expect.

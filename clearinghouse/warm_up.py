@@ -44,6 +44,6 @@ def warm_worker():
     from vendors import search
 
     try:
-        search.warm_up()
+        search.fill_worker_memos()
     except Exception:
         logger.warning("Could not read the search catalog at worker start.", exc_info=True)

@@ -48,6 +48,6 @@ def test_a_database_that_is_down_does_not_stop_a_worker_from_starting(monkeypatc
     def unreachable():
         raise OperationalError("connection refused")
 
-    monkeypatch.setattr(search, "warm_up", unreachable)
+    monkeypatch.setattr(search, "fill_worker_memos", unreachable)
     warm_worker()
     assert "Could not read the search catalog" in caplog.text

@@ -29,7 +29,6 @@ from .models import (
     Agreement,
     AgreementStatus,
     DataElement,
-    PublicationStatus,
     SharingRecord,
     Vendor,
     fold_for_search,
@@ -135,8 +134,9 @@ def titles_matching(terms, matching_elements):
     return [pk for pk in _listed_titles.get() if pk in found]
 
 
-def warm_up():
-    """Read what searches read first (see clearinghouse/warm_up.py's warm_worker)."""
+def fill_worker_memos():
+    """Read what searches read first, before a new worker takes its first request (see
+    clearinghouse/warm_up.py)."""
     titles_sharing(elements_of(catalog()))
     _listed_titles.get()
 
@@ -165,7 +165,7 @@ def titles_sharing(elements):
         pairs = (
             SharingRecord.elements.through.objects.filter(
                 dataelement_id__in=missing,
-                sharingrecord__status=PublicationStatus.PUBLISHED,
+                sharingrecord__in=SharingRecord.objects.published(),
             )
             .values_list("dataelement_id", "sharingrecord__vendor_id")
             .distinct()
@@ -274,14 +274,14 @@ def result_entries(ids):
     cache per title and language with the content version it was rendered under: a search
     renders only the titles that no search has shown since the last edit. Reading and
     rendering 25 titles had been a third of a search's time at 5,000 titles."""
-    store = caches[settings.PAGE_CACHE]
     language = get_language()
     keys = {pk: f"search-result:{language}:{pk}" for pk in ids}
-    found = store.get_many([content_version.KEY, *keys.values()])
-    version = found.pop(content_version.KEY, None) or content_version.current()
-    entries = {
-        pk: found[key][1] for pk, key in keys.items() if found.get(key, (None,))[0] == version
-    }
+    version, found = content_version.current_with(keys.values())
+    entries = {}
+    for pk, key in keys.items():
+        rendered_under, html = found.get(key, (None, None))
+        if rendered_under == version:
+            entries[pk] = html
     missing = [pk for pk in ids if pk not in entries]
     if missing:
         # Only what a result shows: a title's row has some forty columns.
@@ -301,7 +301,7 @@ def result_entries(ids):
         rendered = {
             vendor.pk: render_to_string(RESULT_TEMPLATE, {"vendor": vendor}) for vendor in vendors
         }
-        store.set_many(
+        caches[settings.PAGE_CACHE].set_many(
             {keys[pk]: (version, html) for pk, html in rendered.items()},
             timeout=settings.PAGE_CACHE_SECONDS,
         )
