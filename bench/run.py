@@ -9,6 +9,7 @@ as a client without brotli does, each compared with the ceiling asked the same w
 Prints a table and writes it as JSON to bench/results/.
 """
 
+import contextlib
 import gzip
 import json
 import os
@@ -130,8 +131,13 @@ def targets():
     }
 
 
-def measure_in_process(urls):
-    """Queries per request, cold (empty cache, new version) and warm, and wire bytes."""
+def is_static(path):
+    return path.startswith("/static/")
+
+
+def measure_in_process(paths):
+    """Per page address: queries per request, cold (empty cache, new version) and warm,
+    and its bytes in each coding. None of these depends on how wrk asks for the page."""
     from django.conf import settings
     from django.core.cache import caches
     from django.db import connection
@@ -143,10 +149,7 @@ def measure_in_process(urls):
 
     client = Client()
     rows = {}
-    for name, target in urls.items():
-        if name.startswith("static") or target.accept_encoding != BROWSER:
-            continue
-        url = target.path
+    for url in paths:
         caches[settings.PAGE_CACHE].clear()
         content_version.bump()
         # The header's district and audiences too, as after an edit to either: the
@@ -161,7 +164,7 @@ def measure_in_process(urls):
         squeezed = client.get(url, headers={"accept-encoding": "br"})
         if plain.status_code != 200:
             sys.exit(f"{url} answered {plain.status_code}: the generated data is incomplete.")
-        rows[name] = {
+        rows[url] = {
             "queries_cold": counts[0],
             "queries_warm": counts[1],
             "bytes_identity": len(plain.content),
@@ -207,11 +210,39 @@ def start_gunicorn(port):
     sys.exit("gunicorn did not answer /readyz within 30 seconds.")
 
 
-def warm(base, paths):
-    """Every worker renders and caches each page before anything is measured."""
-    for path in paths:
-        for _ in range(WORKERS * 2):
-            urllib.request.urlopen(base + path, timeout=300).read()  # noqa: S310
+def set_up():
+    """What make bench and make profile both start from: DEBUG off, the generated
+    database, the targets, and the ceiling's static files. Returns the database's name,
+    the seconds generation took, and the targets."""
+    # A kill (or timeout) must still stop gunicorn, in serving()'s finally.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit("Stopped."))
+    if shutil.which("wrk") is None:
+        sys.exit("wrk is not installed: sudo apt-get install wrk (Debian package wrk).")
+    os.chdir(ROOT)
+    sys.path.insert(0, str(ROOT))
+    database = configure_environment()
+    generated_in = prepare_database()
+    urls = targets()
+    from django.test import Client
+
+    write_ceiling(Client().get(urls["audience"].path).content)
+    return database, generated_in, urls
+
+
+@contextlib.contextmanager
+def serving(paths):
+    """gunicorn on a free 127.0.0.1 port, each of its workers having rendered and cached
+    every page in `paths`; yields its base address and master process, then stops it."""
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    server = start_gunicorn(port)
+    try:
+        for path in paths:
+            for _ in range(WORKERS * 2):
+                urllib.request.urlopen(base + path, timeout=300).read()  # noqa: S310
+        yield base, server
+    finally:
+        stop(server)
 
 
 def stop(process):
@@ -254,36 +285,18 @@ def run_wrk(base, path, accept_encoding=BROWSER, connections=CONNECTIONS, script
 
 
 def main():
-    # A kill (or timeout) must still stop gunicorn, in the finally below.
-    signal.signal(signal.SIGTERM, lambda *_: sys.exit("Stopped."))
-    if shutil.which("wrk") is None:
-        sys.exit("wrk is not installed: sudo apt-get install wrk (Debian package wrk).")
-    os.chdir(ROOT)
-    sys.path.insert(0, str(ROOT))
-    database = configure_environment()
     began = time.monotonic()
-    generated_in = prepare_database()
-    urls = targets()
-    in_process = measure_in_process(urls)
-    from django.test import Client
-
-    client = Client()
-    write_ceiling(client.get(urls["audience"].path).content)
-
-    port = free_port()
-    base = f"http://127.0.0.1:{port}"
-    server = start_gunicorn(port)
+    database, generated_in, urls = set_up()
+    paths = list(dict.fromkeys(target.path for target in urls.values()))
+    in_process = measure_in_process([path for path in paths if not is_static(path)])
     runs = {name: [] for name in urls}
     uncached_search = []
-    try:
-        warm(base, [target.path for target in urls.values()])
+    with serving(paths) as (base, _server):
         for _ in range(ROUNDS):
             for name, target in urls.items():
                 runs[name].append(run_wrk(base, target.path, target.accept_encoding))
             # Search with a new query each time, at one connection: the issue's search target.
             uncached_search.append(run_wrk(base, "/", connections=1, script=BENCH / "search.lua"))
-    finally:
-        stop(server)
 
     def summary(samples):
         return {
@@ -298,8 +311,7 @@ def main():
         row = {"target": name, "path": target.path, "accept_encoding": target.accept_encoding}
         row.update(summary(runs[name]))
         row["ratio_to_ceiling"] = round(row["rps"] / summary(runs[target.ceiling])["rps"], 2)
-        # Queries and sizes do not depend on how the page is asked for.
-        row.update(in_process.get(name.removesuffix(", gzip only"), {}))
+        row.update(in_process.get(target.path, {}))
         table.append(row)
     search_row = {"target": "search, every query new (1 connection)", **summary(uncached_search)}
     result = {

@@ -29,32 +29,50 @@ import run as bench
 SAMPLES_PER_SECOND = 250
 TICKS = os.sysconf("SC_CLK_TCK")
 
-# Parts of a worker's stack, in order: a sample counts for the first part that one of
-# its frames matches. A frame is "function (file)" in py-spy's raw output.
+# A frame is "function (file)" in py-spy's raw output.
 WAITING = r"^SyncWorker\.wait \("  # a worker with nothing to do, in select()
-PARTS = [
+# Parts that own every sample taken anywhere under them, the first that matches.
+SCOPES = [
     ("gunicorn: warming up a recycled worker", r"^warm_worker \("),
-    ("search: which titles match (database)", r"^titles_matching \(vendors/search.py\)"),
+    ("search: which titles match (database)", r"^titles_matching \(vendors/search\.py\)"),
     ("rendering a page (views, templates)", r"\((django/template|django/views|vendors)/"),
+    ("page cache: compressing a new page", r"^PublicPageCacheMiddleware\.entry_for \("),
+    ("page cache: reading the entry and version", r"\(django/core/cache/|file_cache\.py\)"),
     ("Django: request signals (query log, connection checks)", r"^Signal\.send \("),
+]
+# Otherwise a sample belongs to the innermost frame one of these names. Helpers they call
+# (django.utils, django.http, the standard library) are charged to them: a header set by
+# a middleware is the middleware's time. Every middleware's __call__ wraps the rest of
+# the request, so only its own frames below count, never what it passes on to.
+OWNERS = [
     ("database", r"\(django/db/"),
-    ("page cache: reading the entry and version", r"\(django/core/cache/|file_cache.py\)"),
-    ("page cache: compressing a new page", r"^PublicPageCacheMiddleware.entry_for \("),
-    ("page cache: the rest (key, validators, 304, headers)", r"\(clearinghouse/page_cache.py\)"),
+    ("page cache: the rest (key, validators, 304, headers)", r"\(clearinghouse/page_cache\.py\)"),
     ("WhiteNoise: finding the static file", r"\(whitenoise/"),
-    ("the other middleware (security, CSP, ...)", r"\((django/middleware|clearinghouse)/"),
-    ("building the response object", r"\(django/http/"),
-    ("Django's request handler and signals", r"\(django/"),
-    ("gunicorn: the access log", r"\(gunicorn/glogging"),
-    # In the kernel: on loopback, the sender's write also delivers the bytes to wrk.
+    ("gunicorn: the access log", r"\((clearinghouse/gunicorn_logging\.py|gunicorn/glogging\.py)\)"),
     (
-        "gunicorn: writing the response to the socket",
-        r"^Response\.(send_headers|_emit_body|sendfile) \(",
+        "the other middleware (security, CSP, ...)",
+        r"\((django/middleware/|clearinghouse/middleware\.py|django_permissions_policy/)",
     ),
+    ("Django's request handler", r"\(django/core/handlers/"),
+    # In the kernel: on loopback, the sender's write also delivers the bytes to wrk.
+    ("gunicorn: writing the response to the socket", r"^Response\.(send_headers|_emit_body) \("),
     # Sync workers close the connection after each response, so wrk reconnects each time.
     ("gunicorn: accepting and closing a connection", r"^(close_graceful|socket\.accept) \("),
-    ("gunicorn: reading and parsing the request", r"\(gunicorn/http/"),
+    ("gunicorn: reading and parsing the request", r"\(gunicorn/http/(parser|message|unreader)"),
 ]
+
+
+def part_of(frames):
+    for label, pattern in SCOPES:
+        if any(re.search(pattern, frame) for frame in frames):
+            return label
+    for frame in reversed(frames):
+        for label, pattern in OWNERS:
+            if re.search(pattern, frame):
+                return label
+    if any("(gunicorn/" in frame for frame in frames):
+        return "gunicorn: the rest of the worker loop"
+    return "other"
 
 
 def cpu_ticks(pid):
@@ -152,28 +170,13 @@ def parts(stacks_file):
             continue  # the master's own stacks
         if re.search(WAITING, frames[-1]):
             continue  # a worker waiting for a connection
-        frames = frames[2:]
-        for label, pattern in PARTS:
-            if any(re.search(pattern, frame) for frame in frames):
-                counts[label] += int(samples)
-                break
-        else:
-            counts["other"] += int(samples)
+        counts[part_of(frames[2:])] += int(samples)
     total = sum(counts.values()) or 1
     return {label: round(100 * n / total, 1) for label, n in counts.most_common()}
 
 
 def main():
-    if shutil.which("wrk") is None:
-        sys.exit("wrk is not installed: sudo apt-get install wrk (Debian package wrk).")
-    os.chdir(bench.ROOT)
-    sys.path.insert(0, str(bench.ROOT))
-    database = bench.configure_environment()
-    bench.prepare_database()
-    urls = bench.targets()
-    from django.test import Client
-
-    bench.write_ceiling(Client().get(urls["audience"].path).content)
+    database, _generated_in, urls = bench.set_up()
     profiled = {
         name: ({"accept_encoding": target.accept_encoding}, target.path)
         for name, target in urls.items()
@@ -185,16 +188,10 @@ def main():
     )
     out_dir = bench.BENCH / "results" / f"profile-{datetime.now(UTC):%Y%m%dT%H%M%SZ}"
     out_dir.mkdir(parents=True)
-    port = bench.free_port()
-    base = f"http://127.0.0.1:{port}"
-    server = bench.start_gunicorn(port)
     results = {}
-    try:
-        bench.warm(base, [path for _, path in profiled.values()])
+    with bench.serving([path for _, path in profiled.values()]) as (base, server):
         for name, (wrk_options, path) in profiled.items():
             results[name] = measure(base, name, path, server.pid, out_dir, **wrk_options)
-    finally:
-        bench.stop(server)
     report(results, database)
     (out_dir / "summary.json").write_text(json.dumps(results, indent=2) + "\n")
     print(f"\nWritten to {out_dir.relative_to(bench.ROOT)} (py-spy's collapsed stacks: open")
