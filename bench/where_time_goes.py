@@ -35,9 +35,13 @@ WAITING = r"^SyncWorker\.wait \("  # a worker with nothing to do, in select()
 SCOPES = [
     ("gunicorn: warming up a recycled worker", r"^warm_worker \("),
     ("search: which titles match (database)", r"^titles_matching \(vendors/search\.py\)"),
+    # Before rendering: a search reads its cached results, and the memos their version.
+    (
+        "page cache: reading the entry and version",
+        r"\((django/core/cache/|clearinghouse/file_cache\.py|vendors/content_version\.py)",
+    ),
     ("rendering a page (views, templates)", r"\((django/template|django/views|vendors)/"),
     ("page cache: compressing a new page", r"^PublicPageCacheMiddleware\.entry_for \("),
-    ("page cache: reading the entry and version", r"\(django/core/cache/|file_cache\.py\)"),
     ("Django: request signals (query log, connection checks)", r"^Signal\.send \("),
 ]
 # Otherwise a sample belongs to the innermost frame one of these names. Helpers they call
@@ -55,7 +59,10 @@ OWNERS = [
     ),
     ("Django's request handler", r"\(django/core/handlers/"),
     # In the kernel: on loopback, the sender's write also delivers the bytes to wrk.
-    ("gunicorn: writing the response to the socket", r"^Response\.(send_headers|_emit_body) \("),
+    (
+        "gunicorn: writing the response to the socket",
+        r"^Response\.(send_headers|_emit_body|sendfile) \(",
+    ),
     # Sync workers close the connection after each response, so wrk reconnects each time.
     ("gunicorn: accepting and closing a connection", r"^(close_graceful|socket\.accept) \("),
     ("gunicorn: reading and parsing the request", r"\(gunicorn/http/(parser|message|unreader)"),
