@@ -106,7 +106,7 @@ def targets():
 
     from vendors.models import DataElement, Vendor
 
-    vendor = Vendor.objects.published().order_by("name").first()
+    vendor = Vendor.objects.listed().order_by("name").first()
     element = DataElement.objects.order_by("pk").first()
     json_list = "/api/v1/vendors.json"
     ceiling = f"/static/{CEILING_NAME}"

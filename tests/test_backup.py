@@ -140,4 +140,4 @@ def test_every_migration_reverses_to_zero_and_applies_again():
     assert set(leaves) <= set(applied)
     # The schema works again, end to end.
     call_command("load_demo_content", verbosity=0)
-    assert Vendor.objects.published().exists()
+    assert Vendor.objects.listed().exists()

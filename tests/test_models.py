@@ -1,4 +1,5 @@
 import pytest
+from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
@@ -57,16 +58,43 @@ def test_link_urls_must_be_web_addresses(url):
     assert "privacy_policy_url" in error.value.message_dict
 
 
-def test_published_hides_drafts_and_retired_titles():
+def test_listed_titles_are_the_published_ones_only():
     published = VendorFactory()
     VendorFactory(status=PublicationStatus.DRAFT)
     VendorFactory(status=PublicationStatus.RETIRED)
-    assert list(Vendor.objects.published()) == [published]
+    assert list(Vendor.objects.listed()) == [published]
+
+
+def test_public_titles_include_former_vendors_but_never_drafts():
+    published = VendorFactory(name="A")
+    VendorFactory(name="B", status=PublicationStatus.DRAFT)
+    retired = VendorFactory(name="C", status=PublicationStatus.RETIRED)
+    assert list(Vendor.objects.public()) == [published, retired]
+    assert list(Vendor.objects.former()) == [retired]
 
 
 def test_a_record_is_public_only_when_its_title_is_too(parent_audience):
     SharingRecordFactory(audience=parent_audience, vendor__status=PublicationStatus.DRAFT)
-    assert not SharingRecord.objects.published().exists()
+    assert not SharingRecord.objects.public().exists()
+    assert not SharingRecord.objects.listed().exists()
+
+
+def test_a_former_vendors_record_is_public_but_not_listed(parent_audience):
+    SharingRecordFactory(audience=parent_audience, vendor__status=PublicationStatus.RETIRED)
+    assert SharingRecord.objects.public().exists()
+    assert not SharingRecord.objects.listed().exists()
+
+
+def test_staff_see_drafts_and_visitors_do_not(parent_audience, admin_user):
+    draft = SharingRecordFactory(
+        audience=parent_audience,
+        status=PublicationStatus.DRAFT,
+        vendor__status=PublicationStatus.DRAFT,
+    )
+    assert list(SharingRecord.objects.visible_to(admin_user)) == [draft]
+    assert not SharingRecord.objects.visible_to(AnonymousUser()).exists()
+    assert list(Vendor.objects.visible_to(admin_user)) == [draft.vendor]
+    assert not Vendor.objects.visible_to(AnonymousUser()).exists()
 
 
 def test_summary_is_the_first_sentence_as_plain_text():

@@ -327,7 +327,7 @@ class MissingStateFieldsFilter(admin.SimpleListFilter):
         if self.value() == "yes":
             return queryset.filter(pk__in=missing)
         if self.value() == "no":
-            return queryset.published().exclude(pk__in=missing)
+            return queryset.listed().exclude(pk__in=missing)
         return queryset
 
 
@@ -406,7 +406,7 @@ class VendorAdmin(
         # records stay drafts on purpose (one audience may still be under review), so say so
         # rather than publish them unasked.
         unlisted = (
-            queryset.published()
+            queryset.listed()
             .exclude(sharing_records__status=PublicationStatus.PUBLISHED)
             .order_by("name")
         )

@@ -105,7 +105,7 @@ def published_vendors():
     return (
         Vendor.objects.public()
         .order_by("name")
-        .with_public_details(SharingRecord.objects.public(), "published_records")
+        .with_public_details(SharingRecord.objects.public(), "public_records")
     )
 
 
@@ -122,7 +122,7 @@ def last_modified(vendors, district=None):
     stamps = [district.updated_at] if district else []
     for vendor in vendors:
         stamps.append(vendor.updated_at)
-        for record in getattr(vendor, "published_records", ()):
+        for record in getattr(vendor, "public_records", ()):
             stamps += [
                 record.updated_at,
                 record.usage_statement.updated_at,
@@ -161,7 +161,7 @@ def vendor_data(vendor, request):
         "security_incidents": [
             incident_data(incident, request) for incident in vendor.public_incidents
         ],
-        "audiences": [record_data(record, request) for record in vendor.published_records],
+        "audiences": [record_data(record, request) for record in vendor.public_records],
     }
 
 
@@ -271,7 +271,7 @@ def spreadsheet_safe(value):
 
 def csv_rows(vendors, request):
     for vendor in vendors:
-        for record in vendor.published_records:
+        for record in vendor.public_records:
             elements = list(record.elements.all())
             agreement = record.agreement
             row = {
@@ -453,7 +453,7 @@ class IncidentCsvExportView(CsvExportView):
             .prefetch_related(
                 Prefetch(
                     "security_incidents",
-                    queryset=SecurityIncident.objects.published().prefetch_related(
+                    queryset=SecurityIncident.objects.public().prefetch_related(
                         Prefetch("elements", queryset=DataElement.objects.with_category())
                     ),
                     to_attr="public_incidents",

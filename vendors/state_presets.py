@@ -40,7 +40,7 @@ class Requirement:
 
 
 def records(vendor):
-    return vendor.published_records
+    return vendor.listed_records
 
 
 def covering_agreements(vendor):
@@ -258,7 +258,7 @@ def active_state(district=None):
 
 def with_requirement_details(vendors):
     """Titles with everything a check reads, in a fixed number of queries."""
-    return vendors.with_public_details(SharingRecord.objects.published(), "published_records")
+    return vendors.with_public_details(SharingRecord.objects.listed(), "listed_records")
 
 
 def missing_requirements(vendor, district=None):
@@ -267,7 +267,7 @@ def missing_requirements(vendor, district=None):
     preset = requirements_for(active_state(district))
     if not preset:
         return []
-    if not hasattr(vendor, "published_records"):
+    if not hasattr(vendor, "listed_records"):
         vendor = with_requirement_details(Vendor.objects.filter(pk=vendor.pk)).get()
     return [item for item in preset if not item.is_met(vendor, district)]
 
@@ -280,6 +280,6 @@ def entries_missing_required_fields(vendors=None):
     if not requirements_for(active_state(district)):
         return []
     vendors = Vendor.objects.all() if vendors is None else vendors
-    vendors = with_requirement_details(vendors.published().order_by("name"))
+    vendors = with_requirement_details(vendors.listed().order_by("name"))
     missing = ((vendor, missing_requirements(vendor, district)) for vendor in vendors)
     return [(vendor, items) for vendor, items in missing if items]

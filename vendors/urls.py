@@ -1,34 +1,35 @@
 from django.urls import path
 
-from . import changes, feeds, open_data, search, views
+from . import changes, feeds, open_data
+from .views import pages, search
 
 app_name = "vendors"
 
 # These addresses are pasted into emails to parents: never change one.
 urlpatterns = [
-    path("", views.HomeView.as_view(), name="home"),
-    path("vendors/", views.VendorListView.as_view(), name="vendor_list"),
-    path("vendors/<slug:slug>/", views.VendorDetailView.as_view(), name="vendor_detail"),
+    path("", pages.HomeView.as_view(), name="home"),
+    path("vendors/", pages.VendorListView.as_view(), name="vendor_list"),
+    path("vendors/<slug:slug>/", pages.VendorDetailView.as_view(), name="vendor_detail"),
     path(
         "vendors/<slug:slug>/agreement/<int:pk>/signed-agreement.pdf",
-        views.AgreementDocumentView.as_view(field="signed_agreement"),
+        pages.AgreementDocumentView.as_view(field="signed_agreement"),
         name="agreement_signed_agreement",
     ),
     path(
         "vendors/<slug:slug>/agreement/<int:pk>/destruction-certificate.pdf",
-        views.AgreementDocumentView.as_view(field="destruction_certificate"),
+        pages.AgreementDocumentView.as_view(field="destruction_certificate"),
         name="agreement_destruction_certificate",
     ),
-    path("data-elements/", views.DataElementListView.as_view(), name="data_element_list"),
+    path("data-elements/", pages.DataElementListView.as_view(), name="data_element_list"),
     path(
         "data-elements/<slug:slug>/",
-        views.DataElementDetailView.as_view(),
+        pages.DataElementDetailView.as_view(),
         name="data_element",
     ),
     path("search/", search.SearchView.as_view(), name="search"),
     path("changes/", changes.ChangeListView.as_view(), name="changes"),
     path("changes/feed/", feeds.ChangesFeed(), name="changes_feed"),
-    path("incidents/", views.IncidentListView.as_view(), name="incident_list"),
+    path("incidents/", pages.IncidentListView.as_view(), name="incident_list"),
     path("export/clearinghouse.csv", open_data.CsvExportView.as_view(), name="export_csv"),
     path(
         "export/security-incidents.csv",
@@ -43,5 +44,5 @@ urlpatterns = [
     ),
     path("api/v1/schema.json", open_data.schema_view, name="api_schema"),
     # Last, so that it never shadows a fixed address: /parent-data/, /student-data/.
-    path("<slug:slug>/", views.AudienceView.as_view(), name="audience"),
+    path("<slug:slug>/", pages.AudienceView.as_view(), name="audience"),
 ]

@@ -5,26 +5,27 @@ from dataclasses import dataclass, field
 from itertools import groupby
 
 from django.core.paginator import Paginator
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Count, Prefetch
 from django.http import Http404
 from django.shortcuts import redirect
 from django.views import View
 from django.views.generic import DetailView, ListView, TemplateView
 
-from .documents import document_response
-from .models import (
+from ..documents import document_response
+from ..models import (
     Agreement,
     AgreementStatus,
     Audience,
     DataElement,
     DataElementCategory,
-    PublicationStatus,
     SecurityIncident,
     SharingRecord,
     Vendor,
     VendorSlugRedirect,
+    listed_records_q,
+    public_records_q,
 )
-from .search import Filters, catalog, elements_of
+from ..search import Filters, catalog, elements_of
 
 RECENTLY_UPDATED_COUNT = 5
 # Past this many titles, an audience page offers an A-Z jump above its table of contents.
@@ -33,14 +34,9 @@ AZ_JUMP_MIN_TITLES = 20
 AUDIENCE_ENTRIES_PER_PAGE = 100
 
 
-def published_records_count():
-    return Count(
-        "sharing_records",
-        filter=Q(
-            sharing_records__status=PublicationStatus.PUBLISHED,
-            sharing_records__vendor__status=PublicationStatus.PUBLISHED,
-        ),
-    )
+def count_records(rule):
+    """How many sharing records pass a visibility rule (listed_records_q, public_records_q)."""
+    return Count("sharing_records", filter=rule("sharing_records__"))
 
 
 class HomeView(TemplateView):
@@ -48,8 +44,8 @@ class HomeView(TemplateView):
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(
-            audiences=Audience.objects.annotate(title_count=published_records_count()),
-            recently_updated=Vendor.objects.published().order_by("-updated_at", "name")[
+            audiences=Audience.objects.annotate(title_count=count_records(listed_records_q)),
+            recently_updated=Vendor.objects.listed().order_by("-updated_at", "name")[
                 :RECENTLY_UPDATED_COUNT
             ],
             **kwargs,
@@ -71,10 +67,10 @@ class AudienceView(DetailView):
     context_object_name = "audience"
 
     def get_context_data(self, **kwargs):
-        filters = Filters.from_request(self.request)
+        filters = Filters.from_query(self.request.GET)
         categories = catalog()
         matching = filters.apply(
-            SharingRecord.objects.published().filter(audience=self.object),
+            SharingRecord.objects.listed().filter(audience=self.object),
             elements_of(categories),
         )
         index = self.index(matching)
@@ -160,13 +156,13 @@ class VendorListView(ListView):
 
     def get_queryset(self):
         return (
-            Vendor.objects.published()
+            Vendor.objects.listed()
             .order_by("name")
             .prefetch_related(
                 Prefetch(
                     "sharing_records",
-                    queryset=SharingRecord.objects.published().select_related("audience"),
-                    to_attr="published_records",
+                    queryset=SharingRecord.objects.listed().select_related("audience"),
+                    to_attr="listed_records",
                 )
             )
         )
@@ -216,7 +212,7 @@ class DataElementListView(ListView):
     context_object_name = "categories"
 
     def get_queryset(self):
-        elements = DataElement.objects.annotate(title_count=published_records_count())
+        elements = DataElement.objects.annotate(title_count=count_records(public_records_q))
         return DataElementCategory.objects.prefetch_related(Prefetch("elements", elements))
 
 
@@ -231,7 +227,7 @@ class DataElementDetailView(DetailView):
 
     def get_context_data(self, **kwargs):
         records = (
-            SharingRecord.objects.published()
+            SharingRecord.objects.public()
             .filter(elements=self.object)
             .select_related("vendor", "audience")
         )
@@ -251,7 +247,7 @@ class IncidentListView(ListView):
 
     def get_queryset(self):
         return (
-            SecurityIncident.objects.published()
+            SecurityIncident.objects.public()
             .select_related("vendor")
             .prefetch_related(Prefetch("elements", queryset=DataElement.objects.with_category()))
         )

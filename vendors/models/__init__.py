@@ -1,0 +1,70 @@
+"""The clearinghouse's domain: who receives which family data, for what, and until when.
+
+A `Vendor` (titles.py) is one software title. For each `Audience` (catalog.py) it
+receives data from, it has one `SharingRecord` (records.py) naming the `DataElement`s
+shared, the `UsageStatement` that says how they are used, and the `DestructionTerm` that
+says when and how they are destroyed. Statements and terms are written once and
+attached to many records, so one edit changes every page that shows them. A title's
+`Agreement`s and `Subprocessor`s are in agreements.py, its `SecurityIncident`s in
+incidents.py, the district in district.py, and the visibility rules in publication.py.
+"""
+
+from .agreements import (
+    CERTIFICATE_GRACE,
+    DOCUMENT_FIELDS,
+    EXPIRY_WARNING,
+    REVIEW_MAX_AGE,
+    Agreement,
+    AgreementStatus,
+    EndReason,
+    Subprocessor,
+)
+from .catalog import (
+    Audience,
+    DataElement,
+    DataElementCategory,
+    DestructionTerm,
+    SharedText,
+    UsageStatement,
+)
+from .district import DistrictProfile, StatePreset
+from .incidents import SecurityIncident
+from .publication import PublicationStatus, http_url_validator
+from .records import (
+    LEGAL_BASIS_EXPLANATIONS,
+    LegalBasis,
+    SharingRecord,
+    listed_records_q,
+    public_records_q,
+)
+from .titles import Vendor, VendorSlugRedirect, fold_for_search
+
+__all__ = [
+    "CERTIFICATE_GRACE",
+    "DOCUMENT_FIELDS",
+    "EXPIRY_WARNING",
+    "LEGAL_BASIS_EXPLANATIONS",
+    "REVIEW_MAX_AGE",
+    "Agreement",
+    "AgreementStatus",
+    "Audience",
+    "DataElement",
+    "DataElementCategory",
+    "DestructionTerm",
+    "DistrictProfile",
+    "EndReason",
+    "LegalBasis",
+    "PublicationStatus",
+    "SecurityIncident",
+    "SharedText",
+    "SharingRecord",
+    "StatePreset",
+    "Subprocessor",
+    "UsageStatement",
+    "Vendor",
+    "VendorSlugRedirect",
+    "fold_for_search",
+    "http_url_validator",
+    "listed_records_q",
+    "public_records_q",
+]

@@ -1,0 +1,92 @@
+"""The district that publishes the clearinghouse, and the state law it answers to."""
+
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+
+class StatePreset(models.TextChoices):
+    """States whose law makes districts post their data recipients (see state_presets.py)."""
+
+    NONE = "", _("None")
+    COLORADO = "CO", _("Colorado")
+    CONNECTICUT = "CT", _("Connecticut")
+    UTAH = "UT", _("Utah")
+    LOUISIANA = "LA", _("Louisiana")
+    ILLINOIS = "IL", _("Illinois")
+    OHIO = "OH", _("Ohio")
+
+
+class DistrictProfile(models.Model):
+    """The one record describing the district that publishes this clearinghouse."""
+
+    short_name = models.CharField(_("short name"), max_length=40)
+    full_name = models.CharField(_("full name"), max_length=200)
+    site_title = models.CharField(
+        _("site title"),
+        max_length=200,
+        default="Instructional Technology Data Sharing Clearinghouse",
+    )
+    intro = models.TextField(
+        _("intro statement"),
+        help_text=_("Shown at the top of the home page. Markdown: paragraphs, lists, bold, links."),
+    )
+    contact_email = models.EmailField(_("contact email"))
+    state = models.CharField(
+        _("state law preset"),
+        max_length=2,
+        choices=StatePreset.choices,
+        blank=True,
+        default=StatePreset.NONE,
+        help_text=_(
+            "The state whose posting law this clearinghouse must meet. The admin then flags "
+            "each published title missing a field that law requires."
+        ),
+    )
+    parent_rights = models.TextField(
+        _("how parents exercise their rights"),
+        blank=True,
+        help_text=_(
+            "How a parent can review and correct their child's data, ask for it to be "
+            "deleted, and inspect the district's agreements. Shown on the home page; every "
+            "title's page links to it. Markdown."
+        ),
+    )
+    complaint_process = models.TextField(
+        _("parent complaint process"),
+        blank=True,
+        help_text=_(
+            "How a parent files a complaint about how data is shared, and what happens "
+            "next. Shown on the home page; every title's page links to it. Markdown."
+        ),
+    )
+    updated_at = models.DateTimeField(_("last updated"), auto_now=True)
+
+    SINGLETON_ID = 1
+
+    class Meta:
+        verbose_name = _("district profile")
+        verbose_name_plural = _("district profile")
+        ordering = ["pk"]
+        constraints = [
+            models.CheckConstraint(condition=Q(pk=1), name="district_profile_is_a_singleton"),
+            models.CheckConstraint(
+                condition=Q(state__in=StatePreset.values), name="district_profile_state_valid"
+            ),
+        ]
+
+    def __str__(self):
+        return self.full_name
+
+    def save(self, *args, **kwargs):
+        self.pk = self.SINGLETON_ID
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("vendors:home")
+
+    @classmethod
+    def load(cls):
+        """The profile, or None before the district has entered one."""
+        return cls.objects.filter(pk=cls.SINGLETON_ID).first()

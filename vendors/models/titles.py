@@ -1,0 +1,227 @@
+"""Software titles: who receives the data, under which permalink."""
+
+import datetime
+import re
+import unicodedata
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.db.models.signals import pre_save
+from django.dispatch import receiver
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from .agreements import Agreement, AgreementStatus
+from .incidents import SecurityIncident
+from .publication import (
+    PublicationQuerySet,
+    PublicationStatus,
+    http_url_validator,
+    listed_q,
+    public_q,
+    publication_status_field,
+    sees_drafts,
+)
+
+
+class VendorQuerySet(PublicationQuerySet):
+    def listed(self):
+        """Current titles, on the lists: published."""
+        return self.filter(listed_q())
+
+    def public(self):
+        """Every title a visitor can open: current and former ones."""
+        return self.filter(public_q())
+
+    def former(self):
+        """Former vendors: retired titles, off the current lists but public at their permalink."""
+        return self.public().exclude(listed_q())
+
+    def visible_to(self, user):
+        """Staff may preview drafts at their real address; visitors see public titles."""
+        return self.all() if sees_drafts(user) else self.public()
+
+    def with_public_details(self, records, records_attr):
+        """Everything a title's page or export shows about it, in a fixed number of queries:
+        the given sharing records (as `records_attr`), agreements, subprocessors and the
+        public security incidents (as `public_incidents`)."""
+        return self.prefetch_related(
+            models.Prefetch(
+                "sharing_records", queryset=records.with_details(), to_attr=records_attr
+            ),
+            models.Prefetch("agreements", queryset=Agreement.objects.select_related("audience")),
+            "subprocessors",
+            models.Prefetch(
+                "security_incidents",
+                queryset=SecurityIncident.objects.public().prefetch_related("elements"),
+                to_attr="public_incidents",
+            ),
+        )
+
+
+class Vendor(models.Model):
+    """One software title that receives data, e.g. Clever."""
+
+    name = models.CharField(_("name"), max_length=200)
+    slug = models.SlugField(
+        _("slug"),
+        unique=True,
+        max_length=100,
+        help_text=_("The permalink, e.g. clever for /vendors/clever/. Renaming keeps a redirect."),
+    )
+    company = models.CharField(
+        _("company"),
+        max_length=200,
+        blank=True,
+        help_text=_("The company behind the title, when its name differs (e.g. PowerSchool)."),
+    )
+    description = models.TextField(
+        _("description"), help_text=_("Markdown: paragraphs, bullet lists, bold, links.")
+    )
+    privacy_policy_label = models.CharField(_("privacy policy label"), max_length=300, blank=True)
+    privacy_policy_url = models.URLField(
+        _("privacy policy URL"), max_length=500, blank=True, validators=[http_url_validator]
+    )
+    terms_label = models.CharField(_("terms of service label"), max_length=300, blank=True)
+    terms_url = models.URLField(
+        _("terms of service URL"), max_length=500, blank=True, validators=[http_url_validator]
+    )
+    website_label = models.CharField(_("website label"), max_length=300, blank=True)
+    website_url = models.URLField(
+        _("website URL"), max_length=500, blank=True, validators=[http_url_validator]
+    )
+    business_address = models.TextField(
+        _("vendor business address"),
+        blank=True,
+        help_text=_("The company's postal address, as its agreement gives it."),
+    )
+    has_no_subprocessors = models.BooleanField(
+        _("passes the data to no other company"),
+        default=False,
+        help_text=_(
+            "Tick only when the vendor has stated that it passes the district's data to no "
+            "other company. An empty list of subprocessors otherwise reads as not yet known."
+        ),
+    )
+    status = publication_status_field()
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("last updated"), auto_now=True)
+    # Name, company and description folded to lowercase without accents, so that both
+    # databases can match "electronico" to "electrónico" without a database extension.
+    search_text = models.TextField(_("search text"), blank=True, editable=False)
+
+    objects = VendorQuerySet.as_manager()
+    # search_text is derived from the other fields: recording it would double every entry.
+    history = HistoricalRecords(excluded_fields=["search_text"])
+
+    class Meta:
+        verbose_name = _("software title")
+        verbose_name_plural = _("software titles")
+        ordering = ["name"]
+        # Editors prepare content; only a publisher decides what the public sees.
+        permissions = [
+            ("publish_vendor", _("Can publish, unpublish and retire titles and sharing records")),
+        ]
+        constraints = [
+            models.CheckConstraint(condition=~Q(name=""), name="vendor_name_not_empty"),
+            models.CheckConstraint(condition=~Q(slug=""), name="vendor_slug_not_empty"),
+            models.CheckConstraint(
+                condition=Q(status__in=PublicationStatus.values), name="vendor_status_valid"
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def save(self, *args, **kwargs):
+        previous_slug = None
+        if self.pk:
+            previous_slug = Vendor.objects.filter(pk=self.pk).values_list("slug", flat=True).first()
+        super().save(*args, **kwargs)
+        # The slug now belongs to this title, whoever used to answer to it.
+        VendorSlugRedirect.objects.filter(old_slug=self.slug).delete()
+        if previous_slug and previous_slug != self.slug:
+            VendorSlugRedirect.objects.update_or_create(
+                old_slug=previous_slug, defaults={"vendor": self}
+            )
+
+    def get_absolute_url(self):
+        return reverse("vendors:vendor_detail", kwargs={"slug": self.slug})
+
+    @property
+    def summary(self):
+        """The description's first sentence, as plain text, for lists that must stay scannable."""
+        first_paragraph = next((line for line in self.description.splitlines() if line.strip()), "")
+        plain = re.sub(r"[*_`#>\[\]]|\(https?://[^)]*\)", "", first_paragraph).strip()
+        sentence, _separator, _rest = plain.partition(". ")
+        return sentence if sentence.endswith(".") or not _rest else f"{sentence}."
+
+    @property
+    def is_draft(self):
+        return self.status == PublicationStatus.DRAFT
+
+    @property
+    def is_former(self):
+        return self.status == PublicationStatus.RETIRED
+
+    @property
+    def ended_agreement(self):
+        """The agreement that ended last, for a former vendor's summary; None if none ended.
+
+        Reads agreements.all() so that a prefetch answers it."""
+        ended = [a for a in self.agreements.all() if a.status == AgreementStatus.ENDED]
+        return max(ended, key=lambda a: a.ended_on or datetime.date.min, default=None)
+
+    @property
+    def all_agreements_ended(self):
+        agreements = list(self.agreements.all())
+        return bool(agreements) and all(a.status == AgreementStatus.ENDED for a in agreements)
+
+    @property
+    def links(self):
+        """The three links in the order the page shows them: (heading, label field, url). The
+        label is named rather than read, so the page can mark an untranslated one."""
+        return [
+            (_("Privacy Policy"), "privacy_policy_label", self.privacy_policy_url),
+            (_("Terms of Service"), "terms_label", self.terms_url),
+            (_("Website"), "website_label", self.website_url),
+        ]
+
+
+def fold_for_search(text):
+    """Lowercase, without accents: what search compares, on any database."""
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    return "".join(char for char in decomposed if not unicodedata.combining(char))
+
+
+# pre_save rather than save(): loaddata (the demo content) saves raw, skipping save().
+@receiver(pre_save, sender=Vendor, dispatch_uid="vendor_search_text")
+def fill_vendor_search_text(sender, instance, **kwargs):
+    # Every language's description, so a parent finds a title by words in their language or
+    # in English, whichever the page they search from.
+    descriptions = [
+        getattr(instance, f"description_{code}", None) or "" for code, _name in settings.LANGUAGES
+    ]
+    instance.search_text = fold_for_search(
+        " ".join([instance.name, instance.company, instance.description, *descriptions])
+    )
+
+
+class VendorSlugRedirect(models.Model):
+    """An old permalink slug, kept so that links already sent to parents still work."""
+
+    old_slug = models.SlugField(_("old slug"), unique=True, max_length=100)
+    vendor = models.ForeignKey(
+        Vendor, on_delete=models.CASCADE, related_name="slug_redirects", verbose_name=_("title")
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("old slug")
+        verbose_name_plural = _("old slugs")
+        ordering = ["old_slug"]
+
+    def __str__(self):
+        return f"{self.old_slug} → {self.vendor.slug}"
