@@ -40,23 +40,3 @@ logger_class = "clearinghouse.gunicorn_logging.JsonAccessLogger"
 
 # Load the app before forking: workers share its memory and start faster.
 preload_app = True
-
-
-def when_ready(server):
-    """With preload_app the master has loaded Django before forking. It also compiles the
-    templates and URL maps every worker needs (clearinghouse/warm_up.py), then freezes
-    those objects, which keeps the workers' garbage collector from walking them again
-    and again: before, a full collection in a worker took 50 to 220 ms and was most of
-    the slowest searches."""
-    import gc
-
-    from clearinghouse.warm_up import warm_up
-
-    warm_up()
-    gc.freeze()
-
-
-def post_fork(server, worker):
-    from clearinghouse.warm_up import warm_worker
-
-    warm_worker()

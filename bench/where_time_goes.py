@@ -33,15 +33,13 @@ TICKS = os.sysconf("SC_CLK_TCK")
 WAITING = r"^SyncWorker\.wait \("  # a worker with nothing to do, in select()
 # Parts that own every sample taken anywhere under them, the first that matches.
 SCOPES = [
-    ("gunicorn: warming up a recycled worker", r"^warm_worker \("),
     ("search: which titles match (database)", r"^titles_matching \(vendors/search\.py\)"),
-    # Before rendering: a search reads its cached results, and the memos their version.
     (
         "page cache: reading the entry and version",
-        r"\((django/core/cache/|clearinghouse/file_cache\.py|vendors/content_version\.py)",
+        r"\((django/core/cache/|pagecache/version\.py)",
     ),
     ("rendering a page (views, templates)", r"\((django/template|django/views|vendors)/"),
-    ("page cache: compressing a new page", r"^PublicPageCacheMiddleware\.entry_for \("),
+    ("page cache: compressing a new page", r"^StoredPage\.store \("),
     ("Django: request signals (query log, connection checks)", r"^Signal\.send \("),
 ]
 # Otherwise a sample belongs to the innermost frame one of these names. Helpers they call
@@ -50,7 +48,7 @@ SCOPES = [
 # the request, so only its own frames below count, never what it passes on to.
 OWNERS = [
     ("database", r"\(django/db/"),
-    ("page cache: the rest (key, validators, 304, headers)", r"\(clearinghouse/page_cache\.py\)"),
+    ("page cache: the rest (key, validators, 304, headers)", r"\(pagecache/middleware\.py\)"),
     ("WhiteNoise: finding the static file", r"\(whitenoise/"),
     ("gunicorn: the access log", r"\((clearinghouse/gunicorn_logging\.py|gunicorn/glogging\.py)\)"),
     (

@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_static",
     "axes",
     "clearinghouse",
+    "pagecache",
     "vendors",
 ]
 
@@ -62,15 +63,11 @@ MIDDLEWARE = [
     "clearinghouse.middleware.CrossOriginResourcePolicyMiddleware",
     "clearinghouse.middleware.HealthCheckMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    # A cached public page or a 304 is answered here, before the middleware below does
-    # work that such an answer does not need (issue 8: close to the static-file limit).
-    "clearinghouse.page_cache.CachedPageMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
-    # Renders and stores what CachedPageMiddleware did not find: after the locale, so the
-    # page is in its language, before anything that might touch the database.
-    "clearinghouse.page_cache.PublicPageCacheMiddleware",
     "django.middleware.common.CommonMiddleware",
+    # After the host check and the language, before everything a stored page does not need.
+    "pagecache.middleware.PageCacheMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
@@ -123,35 +120,31 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
         filter(None, [options.get("options", ""), "-c jit=off", "-c random_page_cost=1.1"])
     )
 
-# Rendered pages are cached under a content version that every write moves (see
-# vendors/content_version.py). Pages and the version must be one store for all gunicorn
-# workers: with CACHE_URL set (Redis in production: rediscache://127.0.0.1:6379/1) they
-# live there; without it, in a file cache that the workers on this host share. Not in
-# each worker's memory: gunicorn recycles workers (max_requests), and a fresh worker
+# Rendered public pages and the content version that retires them (pagecache/) live in
+# one store that every gunicorn worker shares: Redis with CACHE_URL (e.g.
+# rediscache://127.0.0.1:6379/1), for several hosts; otherwise a file cache on this host.
+# Not each worker's memory: gunicorn recycles workers (max_requests), and a fresh worker
 # would have to render every page again, which it cannot do while the database is down.
-CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
-if env.str("CACHE_URL", default=""):
-    PAGE_CACHE = "default"
-else:
-    CACHES["pages"] = {
-        "BACKEND": "clearinghouse.file_cache.UncompressedFileBasedCache",
-        "LOCATION": env.str(
-            "PAGE_CACHE_DIR",
-            default=env.str(
-                # The earlier name of this setting, when only the version lived there.
-                "CONTENT_VERSION_DIR",
-                default=str(
-                    Path(tempfile.gettempdir())
-                    / f"clearinghouse-{hashlib.sha256(str(BASE_DIR).encode()).hexdigest()[:12]}"
-                ),
-            ),
-        ),
-        # Two entries per page and language (brotli, gzip), and one search result per
-        # title and language: room for a clearinghouse of a few thousand titles in
-        # three languages and the distinct searches of a busy day.
-        "OPTIONS": {"MAX_ENTRIES": 50_000},
-    }
-    PAGE_CACHE = "pages"
+# Like any Django file cache, the folder must be writable by the site alone (Django makes it
+# 0700; in production point PAGE_CACHE_DIR at the app's own volume).
+PAGE_CACHE_DIR = env.str(
+    "PAGE_CACHE_DIR",
+    default=str(
+        Path(tempfile.gettempdir())
+        / f"clearinghouse-{hashlib.sha256(str(BASE_DIR).encode()).hexdigest()[:12]}"
+    ),
+)
+CACHES = {
+    "default": env.cache(
+        "CACHE_URL",
+        default=f"filecache://{PAGE_CACHE_DIR}",
+    )
+}
+# Three entries per page and language (brotli, gzip, plain): room for a clearinghouse of a
+# few thousand titles in three languages and the distinct searches of a busy day.
+CACHES["default"].setdefault("OPTIONS", {}).setdefault("MAX_ENTRIES", 50_000)
+# The URL namespaces whose pages anyone may read, and so the page cache may keep.
+PAGE_CACHE_NAMESPACES = ["vendors"]
 # How long a rendered page may stay in the cache; the version retires it sooner.
 PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=3600)
 # How long a browser or CDN may reuse a public page without asking again.

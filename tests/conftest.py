@@ -97,18 +97,11 @@ def publisher_client(client, publisher):
 
 @pytest.fixture(autouse=True)
 def fresh_caches(settings, tmp_path):
-    """Each test starts with empty caches, and the shared page cache (with the content
-    version) in its own folder, so a page cached by one test is never served to the next."""
+    """Each test starts with an empty page cache (and content version) in its own folder, so
+    a page cached by one test is never served to the next."""
     settings.CACHES = {
-        **settings.CACHES,
-        "pages": {
-            "BACKEND": "clearinghouse.file_cache.UncompressedFileBasedCache",
+        "default": {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
             "LOCATION": str(tmp_path / "pages"),
-        },
+        }
     }
-    settings.PAGE_CACHE = "pages"
-    from django.core.cache import caches
-
-    caches["default"].clear()
-    yield
-    caches["default"].clear()

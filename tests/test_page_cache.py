@@ -5,14 +5,15 @@ from http import HTTPStatus
 
 import brotli
 import pytest
+from django.core.cache import cache
 from django.db import transaction
 from django.test import Client
 from django.urls import reverse
 
+from pagecache import version
 from tests.admin_forms import change_form_data
 from tests.factories import DataElementFactory, SharingRecordFactory, VendorFactory
 from tests.test_import_export import confirm, new_title_csv, upload
-from vendors import content_version
 from vendors.models import PublicationStatus, Vendor
 
 pytestmark = pytest.mark.django_db
@@ -239,11 +240,9 @@ def test_no_stale_page_after_a_history_restore(publisher_client, visitor, clever
     assert "Clever" in text(visitor, "/parent-data/")
 
 
-def test_the_version_lives_in_the_cache_every_worker_shares(visitor, clever, settings):
-    from django.core.cache import caches
-
+def test_the_version_lives_in_the_cache_every_worker_shares(visitor, clever):
     visitor.get("/parent-data/")
-    shared = caches[settings.PAGE_CACHE].get(content_version.KEY)
+    shared = cache.get(version.KEY)
     assert visitor.get("/parent-data/")["ETag"].startswith(f'"{shared:x}-')
 
 
@@ -286,6 +285,13 @@ def test_a_cached_page_still_refuses_an_unknown_host(visitor, clever):
     response = stranger.get("/parent-data/", headers={"host": "attacker.example"})
     assert response.status_code == HTTPStatus.BAD_REQUEST
     assert b"Clever" not in response.content
+
+
+def test_a_page_rendered_for_one_host_is_never_served_to_another(clever, settings):
+    settings.ALLOWED_HOSTS = ["clearinghouse.example", "testserver"]
+    Client().get("/vendors/clever/", headers={"host": "clearinghouse.example"})
+    page = text(Client(), "/vendors/clever/")
+    assert "clearinghouse.example" not in page
 
 
 def test_with_the_version_in_the_page_cache_a_hit_is_one_lookup_and_an_edit_still_shows(

@@ -8,7 +8,6 @@ class VendorsConfig(AppConfig):
 
     def ready(self):
         # In ready(), after every model of the app (history models too) is registered.
-        from . import content_version, context_processors
+        from pagecache.version import track_writes
 
-        content_version.connect_signals(self.label)
-        context_processors.connect_signals()
+        track_writes(self.label)

@@ -26,8 +26,8 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import ListView
 
-from .context_processors import site_chrome
 from .models import (
+    Audience,
     DataElement,
     DestructionTerm,
     PublicationStatus,
@@ -135,8 +135,7 @@ class _History:
         self.incidents = _by_object(_newest(SecurityIncident.history))
         self.elements, self.incident_elements = self._element_links()
         self.element_names = self._element_names()
-        # The audience list every page's header already has, cached apart from the pages.
-        self.audiences = {audience.pk: audience for audience in site_chrome()["audiences"]}
+        self.audiences = {audience.pk: audience for audience in Audience.objects.all()}
         self.visible_slugs, self.visible_names, self.published_vendors = {}, {}, {}
         for pk, slug, name, status in Vendor.objects.exclude(
             status=PublicationStatus.DRAFT

@@ -21,8 +21,7 @@ from dataclasses import dataclass
 
 from django.utils.translation import gettext_lazy as _
 
-from .context_processors import site_chrome
-from .models import SharingRecord, StatePreset, Vendor
+from .models import DistrictProfile, SharingRecord, StatePreset, Vendor
 
 
 @dataclass(frozen=True)
@@ -246,9 +245,7 @@ def requirements_for(state):
 
 
 def current_district():
-    # The profile every page's header already holds, cached until the profile is saved:
-    # the admin's filter, column and panel and the dashboard ask for it several times.
-    return site_chrome()["district"]
+    return DistrictProfile.load()
 
 
 def active_state(district=None):

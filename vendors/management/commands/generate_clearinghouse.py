@@ -9,7 +9,7 @@ from django.db import connection, transaction
 from django.utils.text import slugify
 from simple_history.utils import bulk_create_with_history
 
-from vendors import content_version
+from pagecache import version as content_version
 from vendors.models import (
     Audience,
     DataElement,
