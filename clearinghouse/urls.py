@@ -10,6 +10,8 @@ admin.site.site_title = _("Clearinghouse admin")
 # The admin stays unprefixed. The public pages answer in English at the addresses already
 # sent to parents (/parent-data/), and in Spanish and Haitian Creole under /es/ and /ht/.
 urlpatterns = [
+    # Before the admin site, whose catch-all would otherwise answer for the dashboard.
+    path(settings.ADMIN_URL, include("vendors.admin.urls")),
     path(settings.ADMIN_URL, admin.site.urls),
     *i18n_patterns(path("", include("vendors.urls")), prefix_default_language=False),
 ]
