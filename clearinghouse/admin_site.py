@@ -8,6 +8,7 @@ device gets past the login page.
 from django.conf import settings
 from django.contrib import admin
 from django.contrib.admin.forms import AdminAuthenticationForm
+from django.utils.translation import gettext_lazy as _
 from django_otp import user_has_device
 from django_otp.admin import OTPAdminAuthenticationForm, OTPAdminSite
 
@@ -22,6 +23,8 @@ class AdminLoginForm(OTPAdminAuthenticationForm):
 
 
 class ClearinghouseAdminSite(admin.AdminSite):
+    site_header = _("Data Sharing Clearinghouse administration")
+    site_title = _("Clearinghouse admin")
     login_form = AdminLoginForm
     login_template = OTPAdminSite.login_template
     # Links to the dashboard of what needs action, for staff allowed to see it.
