@@ -105,9 +105,7 @@ class MissingStateFieldsFilter(admin.SimpleListFilter):
         missing = titles_missing_state_fields()
         if self.value() == "yes":
             return queryset.filter(pk__in=missing)
-        if self.value() == "no":
-            return queryset.listed().exclude(pk__in=missing)
-        return queryset
+        return queryset.listed().exclude(pk__in=missing)
 
 
 @admin.register(Vendor)
