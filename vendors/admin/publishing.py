@@ -55,6 +55,10 @@ class PublishingAdminMixin:
     def change_status(self, request, queryset, status, message):
         count = queryset.set_status(status)
         self.message_user(request, message % {"count": count}, messages.SUCCESS)
+        self.status_changed(request, queryset, status)
+
+    def status_changed(self, request, queryset, status):
+        """Called after each status action, for an admin that has more to tell the user."""
 
     @admin.action(
         permissions=["publish"], description=_("Publish the selected %(verbose_name_plural)s")

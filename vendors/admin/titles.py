@@ -178,11 +178,9 @@ class VendorAdmin(
     # Adds the "Deleted titles" link; django-import-export builds its buttons on top of it.
     change_list_template = "admin/vendors/vendor/change_list.html"
 
-    @admin.action(
-        permissions=["publish"], description=_("Publish the selected %(verbose_name_plural)s")
-    )
-    def publish(self, request, queryset):
-        super().publish(request, queryset)
+    def status_changed(self, request, queryset, status):
+        if status != PublicationStatus.PUBLISHED:
+            return
         # A published title whose records are all drafts appears on no audience page: its
         # records stay drafts on purpose (one audience may still be under review), so say so
         # rather than publish them unasked.
