@@ -24,7 +24,17 @@ class PublisherImportMixin:
         return can_publish(request) and self.has_add_permission(request)
 
 
-class PublishingAdminMixin:
+class PublisherStatusMixin:
+    """A status only publishers may change: editors see it read-only."""
+
+    def get_readonly_fields(self, request, obj=None):
+        readonly = list(super().get_readonly_fields(request, obj))
+        if not can_publish(request):
+            readonly.append("status")
+        return readonly
+
+
+class PublishingAdminMixin(PublisherStatusMixin):
     """Publish, unpublish and retire actions, and a status only publishers may change.
 
     Every status change goes through the QuerySet's set_status(), which saves each
@@ -35,12 +45,6 @@ class PublishingAdminMixin:
 
     def has_publish_permission(self, request):
         return can_publish(request)
-
-    def get_readonly_fields(self, request, obj=None):
-        readonly = list(super().get_readonly_fields(request, obj))
-        if not can_publish(request):
-            readonly.append("status")
-        return readonly
 
     def revert_disabled(self, request, obj=None):
         # Reverting can bring back a published version: a publisher's decision.

@@ -39,10 +39,15 @@ from ..state_presets import (
 from ..translation import MissingTranslationFilter
 from .agreements import AgreementInline
 from .catalog import DestructionTermAdmin, UsageStatementAdmin
-from .publishing import PublisherImportMixin, PublishingAdminMixin, can_publish
+from .publishing import (
+    PublisherImportMixin,
+    PublisherStatusMixin,
+    PublishingAdminMixin,
+    can_publish,
+)
 
 
-class SharingRecordInline(TranslationStackedInline):
+class SharingRecordInline(PublisherStatusMixin, TranslationStackedInline):
     model = SharingRecord
     form = SharingRecordForm
     extra = 0
@@ -61,12 +66,6 @@ class SharingRecordInline(TranslationStackedInline):
     def get_max_num(self, request, obj=None, **kwargs):
         # One record per audience: the form offers no more rows than there are audiences.
         return Audience.objects.count()
-
-    def get_readonly_fields(self, request, obj=None):
-        readonly = list(super().get_readonly_fields(request, obj))
-        if not can_publish(request):
-            readonly.append("status")
-        return readonly
 
 
 class SubprocessorInline(TranslationTabularInline):
