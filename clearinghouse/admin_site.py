@@ -8,7 +8,7 @@ device gets past the login page.
 from django.conf import settings
 from django.contrib import admin
 from django.contrib.admin.forms import AdminAuthenticationForm
-from django.urls import path
+from django.utils.translation import gettext_lazy as _
 from django_otp import user_has_device
 from django_otp.admin import OTPAdminAuthenticationForm, OTPAdminSite
 
@@ -23,19 +23,12 @@ class AdminLoginForm(OTPAdminAuthenticationForm):
 
 
 class ClearinghouseAdminSite(admin.AdminSite):
+    site_header = _("Data Sharing Clearinghouse administration")
+    site_title = _("Clearinghouse admin")
     login_form = AdminLoginForm
     login_template = OTPAdminSite.login_template
     # Links to the dashboard of what needs action, for staff allowed to see it.
     index_template = "admin/clearinghouse_index.html"
-
-    def get_urls(self):
-        # Imported here: the site is built before the apps' admin modules are loaded.
-        from vendors.admin import dashboard_view
-
-        return [
-            path("dashboard/", self.admin_view(dashboard_view), name="dashboard"),
-            *super().get_urls(),
-        ]
 
     def has_permission(self, request):
         if not super().has_permission(request):

@@ -2,14 +2,12 @@ from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.urls import include, path
-from django.utils.translation import gettext_lazy as _
-
-admin.site.site_header = _("Data Sharing Clearinghouse administration")
-admin.site.site_title = _("Clearinghouse admin")
 
 # The admin stays unprefixed. The public pages answer in English at the addresses already
 # sent to parents (/parent-data/), and in Spanish and Haitian Creole under /es/ and /ht/.
 urlpatterns = [
+    # Before the admin site, whose catch-all would otherwise answer for the dashboard.
+    path(settings.ADMIN_URL, include("vendors.admin.urls")),
     path(settings.ADMIN_URL, admin.site.urls),
     *i18n_patterns(path("", include("vendors.urls")), prefix_default_language=False),
 ]

@@ -17,7 +17,7 @@ from vendors.models import AgreementStatus
 
 pytestmark = pytest.mark.django_db
 
-DASHBOARD_URL = reverse("admin:dashboard")
+DASHBOARD_URL = reverse("vendors_admin:dashboard")
 TODAY = timezone.localdate()
 
 

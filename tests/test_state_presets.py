@@ -352,7 +352,7 @@ def test_the_pages_a_preset_fills_are_valid_html(client, entry, tmp_path):
 
 def test_the_staff_dashboard_lists_titles_missing_a_required_field(admin_client, entry):
     set_state(entry, StatePreset.ILLINOIS)
-    dashboard = reverse("admin:dashboard")
+    dashboard = reverse("vendors_admin:dashboard")
     assert "Every published title has the fields the state preset requires." in (
         admin_client.get(dashboard).content.decode()
     )
@@ -364,5 +364,5 @@ def test_the_staff_dashboard_lists_titles_missing_a_required_field(admin_client,
 
 
 def test_the_staff_dashboard_leaves_the_preset_list_out_without_a_state(admin_client, entry):
-    page = admin_client.get(reverse("admin:dashboard")).content.decode()
+    page = admin_client.get(reverse("vendors_admin:dashboard")).content.decode()
     assert "preset requires" not in page

@@ -1,0 +1,355 @@
+"""The title admin, where staff edit a title with its sharing records, agreements and
+subprocessors inline, and the admins of the rows that belong to a title."""
+
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.urls import path
+from django.utils.html import format_html, format_html_join
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+from import_export.admin import ImportExportModelAdmin
+from modeltranslation.admin import (
+    TranslationAdmin,
+    TranslationStackedInline,
+    TranslationTabularInline,
+)
+from simple_history.admin import SimpleHistoryAdmin
+
+from ..forms import SharingRecordForm
+from ..history import deleted_vendors, restore_vendor
+from ..models import (
+    Audience,
+    PublicationStatus,
+    SharingRecord,
+    StatePreset,
+    Subprocessor,
+    Vendor,
+    VendorSlugRedirect,
+)
+from ..resources import VendorResource
+from ..state_presets import (
+    active_state,
+    entries_missing_required_fields,
+    missing_requirements,
+    requirements_for,
+)
+from ..translation import MissingTranslationFilter
+from .agreements import AgreementInline
+from .catalog import DestructionTermAdmin, UsageStatementAdmin
+from .publishing import (
+    PublisherImportMixin,
+    PublisherStatusMixin,
+    PublishingAdminMixin,
+    can_publish,
+)
+
+
+class SharingRecordInline(PublisherStatusMixin, TranslationStackedInline):
+    model = SharingRecord
+    form = SharingRecordForm
+    extra = 0
+    autocomplete_fields = ["usage_statement", "destruction_term"]
+    filter_horizontal = ["elements"]
+    fields = [
+        "audience",
+        "status",
+        "elements_intro",
+        "elements",
+        "usage_statement",
+        "destruction_term",
+        ("legal_basis", "legal_basis_other"),
+    ]
+
+    def get_max_num(self, request, obj=None, **kwargs):
+        # One record per audience: the form offers no more rows than there are audiences.
+        return Audience.objects.count()
+
+
+class SubprocessorInline(TranslationTabularInline):
+    model = Subprocessor
+    extra = 0
+    fields = ["name", "purpose", "location", "position"]
+
+
+class VendorSlugRedirectInline(admin.TabularInline):
+    model = VendorSlugRedirect
+    extra = 0
+    fields = ["old_slug", "created_at"]
+    readonly_fields = ["created_at"]
+
+
+def titles_missing_state_fields(vendors=None):
+    """{title id: [requirement, ...]} for the published titles missing a field the active
+    preset requires, in a fixed number of queries."""
+    return {vendor.pk: items for vendor, items in entries_missing_required_fields(vendors=vendors)}
+
+
+class MissingStateFieldsFilter(admin.SimpleListFilter):
+    """The published titles that do not yet meet the district's state law."""
+
+    title = _("missing fields required by state law")
+    parameter_name = "missing_state_fields"
+
+    def lookups(self, request, model_admin):
+        if not requirements_for(active_state()):
+            return []
+        return [("yes", _("Yes")), ("no", _("No"))]
+
+    def queryset(self, request, queryset):
+        if self.value() not in ("yes", "no"):
+            return queryset
+        missing = titles_missing_state_fields()
+        if self.value() == "yes":
+            return queryset.filter(pk__in=missing)
+        return queryset.listed().exclude(pk__in=missing)
+
+
+@admin.register(Vendor)
+class VendorAdmin(
+    PublishingAdminMixin,
+    PublisherImportMixin,
+    TranslationAdmin,
+    ImportExportModelAdmin,
+    SimpleHistoryAdmin,
+):
+    list_display = [
+        "name",
+        "company",
+        "status",
+        "audience_list",
+        "missing_state_fields",
+        "updated_at",
+    ]
+    list_filter = [
+        "status",
+        MissingStateFieldsFilter,
+        MissingTranslationFilter,
+        "sharing_records__audience",
+        "sharing_records__elements",
+        "sharing_records__elements__category",
+    ]
+    search_fields = ["name", "company", "description", "sharing_records__elements__name"]
+    prepopulated_fields = {"slug": ["name"]}
+    readonly_fields = ["created_at", "updated_at", "state_requirements"]
+    inlines = [
+        AgreementInline,
+        SharingRecordInline,
+        SubprocessorInline,
+        VendorSlugRedirectInline,
+    ]
+    fieldsets = [
+        (
+            None,
+            {
+                "fields": [
+                    "name",
+                    "slug",
+                    "company",
+                    "status",
+                    "description",
+                    "business_address",
+                    "has_no_subprocessors",
+                ]
+            },
+        ),
+        (_("Required by state law"), {"fields": ["state_requirements"]}),
+        (
+            _("Links"),
+            {
+                "fields": [
+                    ("privacy_policy_label", "privacy_policy_url"),
+                    ("terms_label", "terms_url"),
+                    ("website_label", "website_url"),
+                ],
+                "description": _(
+                    "Give each link the label to show. Leave the URL blank when the district "
+                    "has only a label: the page shows it as text, never a dead link."
+                ),
+            },
+        ),
+        (_("Dates"), {"fields": ["created_at", "updated_at"]}),
+    ]
+
+    resource_classes = [VendorResource]
+    # Adds the "Deleted titles" link; django-import-export builds its buttons on top of it.
+    change_list_template = "admin/vendors/vendor/change_list.html"
+
+    def status_changed(self, request, queryset, status):
+        if status != PublicationStatus.PUBLISHED:
+            return
+        # A published title whose records are all drafts appears on no audience page: its
+        # records stay drafts on purpose (one audience may still be under review), so say so
+        # rather than publish them unasked.
+        unlisted = (
+            queryset.listed()
+            .exclude(sharing_records__status=PublicationStatus.PUBLISHED)
+            .order_by("name")
+        )
+        names = ", ".join(vendor.name for vendor in unlisted)
+        if names:
+            self.message_user(
+                request,
+                _(
+                    "Published, but on no audience page until a sharing record is published "
+                    "too: %(names)s."
+                )
+                % {"names": names},
+                messages.WARNING,
+            )
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("sharing_records__audience")
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        vendor = form.instance
+        # Ending an agreement records a fact; retiring the title is the publisher's decision
+        # that moves it to "Former vendors". Say so, so that neither step is forgotten.
+        if vendor.status == PublicationStatus.PUBLISHED and vendor.all_agreements_ended:
+            self.message_user(
+                request,
+                _(
+                    "Every agreement of “%(name)s” has ended, but the title is still listed "
+                    "as current. A publisher should retire it to move it to Former vendors."
+                )
+                % {"name": vendor.name},
+                messages.WARNING,
+            )
+
+    def add_data_read_fail_error_to_form(self, form, error):
+        if isinstance(error, UnicodeDecodeError):
+            form.add_error(
+                "import_file",
+                _(
+                    "The file is not UTF-8 text. In your spreadsheet, save it as "
+                    "“CSV UTF-8” (or as XLSX) and upload it again. Nothing was changed."
+                ),
+            )
+        else:
+            super().add_data_read_fail_error_to_form(form, error)
+
+    def lookup_allowed(self, lookup, value, request=None):
+        # The shared-text admins link here to list the titles showing one text.
+        if lookup in (
+            UsageStatementAdmin.vendor_lookup,
+            DestructionTermAdmin.vendor_lookup,
+        ):
+            return True
+        return super().lookup_allowed(lookup, value, request)
+
+    def get_changelist_instance(self, request):
+        # A list column gets no request: hand each row on the page its missing fields,
+        # worked out once for the whole list.
+        changelist = super().get_changelist_instance(request)
+        shown = Vendor.objects.filter(pk__in=[vendor.pk for vendor in changelist.result_list])
+        missing = titles_missing_state_fields(shown)
+        for vendor in changelist.result_list:
+            vendor.missing_state_requirements = missing.get(vendor.pk, [])
+        return changelist
+
+    @admin.display(description=_("missing for state law"))
+    def missing_state_fields(self, vendor):
+        return len(getattr(vendor, "missing_state_requirements", [])) or "—"
+
+    @admin.display(description=_("state law"))
+    def state_requirements(self, vendor):
+        state = active_state()
+        if not requirements_for(state):
+            return _("No state preset is active. Choose the state in the district profile.")
+        name = StatePreset(state).label
+        if vendor.pk is None:
+            return _("Checked once the title is saved.")
+        missing = missing_requirements(vendor)
+        if not missing:
+            return _("All fields the %(state)s preset requires are filled.") % {"state": name}
+        return format_html(
+            "<p>{}</p><ul>{}</ul>",
+            _("Missing for the %(state)s preset:") % {"state": name},
+            format_html_join("", "<li>{} ({})</li>", ((r.label, r.citation) for r in missing)),
+        )
+
+    @admin.display(description=_("audiences"))
+    def audience_list(self, vendor):
+        return ", ".join(record.audience.name for record in vendor.sharing_records.all())
+
+    def get_urls(self):
+        return [
+            path(
+                "deleted/",
+                self.admin_site.admin_view(self.deleted_view),
+                name="vendors_vendor_deleted",
+            ),
+            path(
+                "deleted/<int:history_id>/restore/",
+                self.admin_site.admin_view(self.restore_view),
+                name="vendors_vendor_restore",
+            ),
+            *super().get_urls(),
+        ]
+
+    def deleted_view(self, request):
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "title": _("Deleted titles"),
+            "deleted": deleted_vendors(),
+            "can_restore": can_publish(request) and self.has_add_permission(request),
+        }
+        return TemplateResponse(request, "admin/vendors/vendor/deleted.html", context)
+
+    def restore_view(self, request, history_id):
+        if request.method != "POST":
+            return redirect("admin:vendors_vendor_deleted")
+        if not (can_publish(request) and self.has_add_permission(request)):
+            raise PermissionDenied
+        historical = get_object_or_404(Vendor.history.filter(history_type="-"), pk=history_id)
+        with transaction.atomic():
+            vendor, record_count = restore_vendor(historical)
+        if vendor is None:
+            self.message_user(
+                request, _("That title already exists again; nothing to restore."), messages.ERROR
+            )
+            return redirect("admin:vendors_vendor_deleted")
+        self.message_user(
+            request,
+            ngettext(
+                "Restored “%(name)s” with %(count)d sharing record.",
+                "Restored “%(name)s” with %(count)d sharing records.",
+                record_count,
+            )
+            % {"name": vendor.name, "count": record_count},
+            messages.SUCCESS,
+        )
+        return redirect("admin:vendors_vendor_change", vendor.pk)
+
+
+@admin.register(SharingRecord)
+class SharingRecordAdmin(PublishingAdminMixin, TranslationAdmin, SimpleHistoryAdmin):
+    form = SharingRecordForm
+    list_display = ["vendor", "audience", "status", "updated_at"]
+    list_filter = [
+        "audience",
+        "status",
+        "legal_basis",
+        "elements__category",
+        MissingTranslationFilter,
+    ]
+    search_fields = ["vendor__name", "elements__name"]
+    autocomplete_fields = ["vendor", "usage_statement", "destruction_term"]
+    filter_horizontal = ["elements"]
+    list_select_related = ["vendor", "audience"]
+    readonly_fields = ["updated_at"]
+
+
+@admin.register(VendorSlugRedirect)
+class VendorSlugRedirectAdmin(admin.ModelAdmin):
+    list_display = ["old_slug", "vendor", "created_at"]
+    search_fields = ["old_slug", "vendor__name"]
+    autocomplete_fields = ["vendor"]
+    readonly_fields = ["created_at"]
+    list_select_related = ["vendor"]
