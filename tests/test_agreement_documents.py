@@ -144,6 +144,12 @@ def test_staff_download_private_documents_from_the_admin(admin_client, agreement
     assert body(response) == PDF
 
 
+def test_a_staff_download_is_sandboxed_like_the_public_one(admin_client, agreement):
+    url = reverse("admin:vendors_agreement_document", args=[agreement.pk, "signed_agreement"])
+    policy = admin_client.get(url)["Content-Security-Policy"]
+    assert policy == "sandbox; default-src 'none'"
+
+
 def test_the_staff_download_is_not_for_visitors(client, agreement):
     url = reverse("admin:vendors_agreement_document", args=[agreement.pk, "signed_agreement"])
     response = client.get(url)
@@ -163,7 +169,7 @@ def test_a_public_document_downloads_as_a_pdf_attachment(client, agreement):
         == 'attachment; filename="reading-buddy-signed-agreement.pdf"'
     )
     assert response["X-Content-Type-Options"] == "nosniff"
-    assert "sandbox" in response["Content-Security-Policy"]
+    assert response["Content-Security-Policy"] == "sandbox; default-src 'none'"
     assert "no-store" in response["Cache-Control"]
     assert body(response) == PDF
 

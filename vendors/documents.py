@@ -14,10 +14,16 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import FileResponse, Http404
 from django.utils.cache import patch_cache_control
+from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy as _
+from django.views.decorators.csp import csp_override
 
 PDF_MAGIC = b"%PDF-"
 MEGABYTE = 1024 * 1024
+
+# For the views that hand out a document: opened in a tab anyway, it runs no script and
+# reaches nothing of this origin.
+sandboxed_document = csp_override({"sandbox": True, "default-src": [CSP.NONE]})
 
 # Field name on Agreement -> the name the download gets (after the title's slug).
 DOCUMENT_FILENAMES = {
@@ -87,7 +93,7 @@ def delete_files_after_commit(files):
 
 
 def document_response(agreement, field):
-    """The document as a PDF download that no browser renders in the site's origin; 404
+    """The document as a PDF download (its view is `sandboxed_document`); 404
     when the row names a file the volume has lost (e.g. restored without its media)."""
     try:
         handle = getattr(agreement, field).open("rb")
@@ -100,8 +106,6 @@ def document_response(agreement, field):
         content_type="application/pdf",
     )
     response["X-Content-Type-Options"] = "nosniff"
-    # Opened in a tab anyway, it runs no script and reaches nothing of this origin.
-    response["Content-Security-Policy"] = "sandbox; default-src 'none'"
     # Un-publishing takes effect on the next request: no browser or proxy keeps a copy.
     patch_cache_control(response, private=True, no_store=True)
     return response

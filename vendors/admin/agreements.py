@@ -10,7 +10,7 @@ from import_export.admin import ImportExportModelAdmin
 from modeltranslation.admin import TranslationAdmin
 from simple_history.admin import SimpleHistoryAdmin
 
-from ..documents import document_response
+from ..documents import document_response, sandboxed_document
 from ..forms import AdminDocumentWidget
 from ..models import DOCUMENT_FIELDS, Agreement, SecurityIncident, Subprocessor
 from ..resources import AgreementResource, SubprocessorResource
@@ -110,7 +110,7 @@ class AgreementAdmin(PublisherImportMixin, ImportExportModelAdmin, SimpleHistory
         return [
             path(
                 "<int:pk>/document/<str:field>/",
-                self.admin_site.admin_view(self.document_view),
+                self.admin_site.admin_view(sandboxed_document(self.document_view)),
                 name="vendors_agreement_document",
             ),
             *super().get_urls(),

@@ -8,10 +8,11 @@ from django.core.paginator import Paginator
 from django.db.models import Count, Prefetch
 from django.http import Http404
 from django.shortcuts import redirect
+from django.utils.decorators import method_decorator
 from django.views import View
 from django.views.generic import DetailView, ListView, TemplateView
 
-from ..documents import document_response
+from ..documents import document_response, sandboxed_document
 from ..models import (
     Agreement,
     AgreementStatus,
@@ -253,6 +254,7 @@ class IncidentListView(ListView):
         )
 
 
+@method_decorator(sandboxed_document, name="get")
 class AgreementDocumentView(View):
     """/vendors/<slug>/agreement/<pk>/signed-agreement.pdf (or destruction-certificate.pdf):
     a public agreement document, as a download.
