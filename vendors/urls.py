@@ -1,7 +1,7 @@
 from django.urls import path
 
-from . import changes, feeds, open_data
-from .views import pages, search
+from . import feeds, open_data
+from .views import changes, pages, search
 
 app_name = "vendors"
 
