@@ -1,7 +1,7 @@
 from django.urls import path
 
-from . import feeds, open_data
-from .views import changes, pages, search
+from . import feeds
+from .views import changes, open_data, pages, search
 
 app_name = "vendors"
 
