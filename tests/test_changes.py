@@ -400,5 +400,5 @@ def test_a_long_history_is_read_newest_first_up_to_a_bound_and_invents_no_change
     assert [kind for kind, *_ in entries(client)] == ["updated", "updated", "added"]
     # Only the two newest rows of each kind: the oldest change drops out, and the rename
     # read first is a baseline, not an addition.
-    monkeypatch.setattr("vendors.changes.HISTORY_ROWS_READ", 2)
+    monkeypatch.setattr("vendors.changes.history.HISTORY_ROWS_READ", 2)
     assert entries(client) == [("updated", "Clever Maps 2", "Changed: name.")]

@@ -17,7 +17,8 @@ from tests.factories import (
 )
 from tests.test_public_pages import _query_count
 from vendors.models import AgreementStatus, EndReason, PublicationStatus, Vendor
-from vendors.open_data import CSV_COLUMNS, INCIDENT_CSV_COLUMNS, load_schema
+from vendors.open_data import load_schema
+from vendors.open_data.spreadsheets import CSV_COLUMNS, INCIDENT_CSV_COLUMNS
 
 pytestmark = pytest.mark.django_db
 

@@ -1,7 +1,7 @@
 from django.urls import path
 
-from . import changes, feeds, open_data
-from .views import pages, search
+from . import feeds
+from .views import changes, open_data, pages, search
 
 app_name = "vendors"
 
