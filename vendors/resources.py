@@ -288,9 +288,7 @@ class VendorResource(AllOrNothingResource):
     def before_import_row(self, row, **kwargs):
         super().before_import_row(row, **kwargs)
         if row.get("status", "") not in PublicationStatus.values:
-            raise ValidationError(
-                {"status": _("Use one of: %s.") % ", ".join(PublicationStatus.values)}
-            )
+            raise ValidationError({"status": choice_error(PublicationStatus)})
 
     def after_save_instance(self, instance, row, **kwargs):
         errors = {}
@@ -318,20 +316,18 @@ class VendorResource(AllOrNothingResource):
             return
         errors = {}
         if status not in PublicationStatus.values:
-            errors[record_column(audience.slug, "status")] = _("Use one of: %s.") % ", ".join(
-                PublicationStatus.values
-            )
+            errors[record_column(audience.slug, "status")] = choice_error(PublicationStatus)
         slugs = [s.strip() for s in cell("data elements").split(ELEMENT_SEPARATOR) if s.strip()]
         elements = [self.elements_by_slug[slug] for slug in slugs if slug in self.elements_by_slug]
         unknown = sorted(set(slugs) - self.elements_by_slug.keys())
+        elements_column = record_column(audience.slug, "data elements")
         if unknown:
-            errors[record_column(audience.slug, "data elements")] = _(
-                "Unknown data elements: %s."
-            ) % ", ".join(unknown)
-        elif status == PublicationStatus.PUBLISHED and not elements:
-            errors[record_column(audience.slug, "data elements")] = _(
-                "A published sharing record must name at least one data element."
-            )
+            errors[elements_column] = _("Unknown data elements: %s.") % ", ".join(unknown)
+        else:
+            try:
+                SharingRecord.validate_elements(status, elements)
+            except ValidationError as error:
+                errors[elements_column] = error.messages
         usage = self.shared_text(UsageStatement, audience, "usage statement", cell, errors)
         destruction = self.shared_text(DestructionTerm, audience, "destruction term", cell, errors)
         record = existing or SharingRecord(vendor=vendor, audience=audience)
@@ -347,16 +343,18 @@ class VendorResource(AllOrNothingResource):
         record.elements.set(elements)
 
     def read_legal_basis(self, record, audience, cell, errors):
-        """The same rules as the admin's record form (vendors/forms.py)."""
         basis, other = cell("legal basis"), cell("legal basis other")
-        basis_column = record_column(audience.slug, "legal basis")
-        other_column = record_column(audience.slug, "legal basis other")
         if basis and basis not in LegalBasis.values:
-            errors[basis_column] = choice_error(LegalBasis, blank_allowed=True)
-        elif basis == LegalBasis.OTHER and not other:
-            errors[other_column] = _("With “Other”, say in plain language what the basis is.")
-        elif other and basis != LegalBasis.OTHER:
-            errors[other_column] = _("Only write a basis here when the legal basis is “Other”.")
+            errors[record_column(audience.slug, "legal basis")] = choice_error(
+                LegalBasis, blank_allowed=True
+            )
+        else:
+            # The file is in English (AllOrNothingResource): its one wording is the English.
+            wordings = {record_column(audience.slug, "legal basis other"): other}
+            try:
+                SharingRecord.validate_legal_basis(basis, wordings)
+            except ValidationError as error:
+                errors.update(error.message_dict)
         record.legal_basis, record.legal_basis_other = basis, other
 
     def shared_text(self, model, audience, part, cell, errors):
