@@ -3,40 +3,23 @@
 django-import-export reads and writes the file and gives the admin its dry-run
 preview; this module says what the columns are and how a row becomes a title and
 its sharing records. A file with any bad row changes nothing.
-
-Agreements and subprocessors have their own spreadsheets (one row each, named by the
-title's slug), since a title has any number of them: `AgreementResource` and
-`SubprocessorResource`, on their own admin pages.
 """
 
-import datetime
-
-from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import models
-from django.template.defaultfilters import filesizeformat
-from django.utils import translation
 from django.utils.translation import gettext_lazy as _
-from import_export import fields, resources, widgets
-from import_export.forms import ImportForm
+from import_export import fields
 
-from .models import (
-    Agreement,
-    AgreementStatus,
+from ..models import (
     Audience,
     DataElement,
     DestructionTerm,
-    EndReason,
     LegalBasis,
     PublicationStatus,
     SharingRecord,
-    Subprocessor,
     UsageStatement,
     Vendor,
 )
-
-# Hundreds of titles fit in well under a megabyte; anything far larger is the wrong file.
-MAX_IMPORT_BYTES = 2 * 1024 * 1024
+from .base import AllOrNothingResource, YesNoWidget, choice_error
 
 VENDOR_COLUMNS = [
     "slug",
@@ -117,101 +100,13 @@ def records_by_audience(vendor):
     cache = getattr(vendor, "_records_by_audience", None)
     if cache is None:
         # With what each column reads: the import writes every row out before and after
-        # (its preview's diff), and fetching these one by one was a third of its time.
+        # (its preview's diff), and would otherwise fetch them again for every cell.
         records = vendor.sharing_records.select_related(
             "usage_statement", "destruction_term"
         ).prefetch_related("elements")
         cache = {record.audience_id: record for record in records}
         vendor._records_by_audience = cache
     return cache
-
-
-def choice_error(choices, blank_allowed=False):
-    codes = ", ".join(choices.values)
-    if blank_allowed:
-        return _("Use one of: %(codes)s, or leave it blank.") % {"codes": codes}
-    return _("Use one of: %s.") % codes
-
-
-class AllOrNothingResource(resources.ModelResource):
-    """Strips the cells, pins English, and rolls every row back when any row is invalid."""
-
-    # The spreadsheet holds the English texts. The admin follows the staff member's browser
-    # language, and a translated field reads and writes that language's column, so pin English.
-    def export(self, *args, **kwargs):
-        with translation.override(settings.MODELTRANSLATION_DEFAULT_LANGUAGE):
-            return super().export(*args, **kwargs)
-
-    def import_data(self, dataset, **kwargs):
-        # All or nothing: one invalid row rolls back every other row too.
-        kwargs["use_transactions"] = True
-        kwargs["rollback_on_validation_errors"] = True
-        with translation.override(settings.MODELTRANSLATION_DEFAULT_LANGUAGE):
-            return super().import_data(dataset, **kwargs)
-
-    def before_import_row(self, row, **kwargs):
-        # Spreadsheets pad cells with spaces; a slug or status with one would not match.
-        for column, value in row.items():
-            if isinstance(value, str):
-                row[column] = value.strip()
-            elif value is None:
-                row[column] = ""
-
-    def require_columns(self, dataset, columns):
-        if not dataset.headers or not len(dataset):
-            raise ValueError(_("The file is empty: it needs a header row and one row per entry."))
-        headers = [header.strip() if header else "" for header in dataset.headers]
-        missing = [column for column in columns if column not in headers]
-        if missing:
-            raise ValueError(_("Missing columns: %(columns)s.") % {"columns": ", ".join(missing)})
-        return headers
-
-
-class DayWidget(widgets.DateWidget):
-    """A date cell, written as 2027-01-31 (a spreadsheet's own date cells work too), with a
-    message that says so for anything else."""
-
-    def __init__(self, **kwargs):
-        super().__init__(format="%Y-%m-%d", **kwargs)
-
-    def clean(self, value, row=None, **kwargs):
-        if isinstance(value, datetime.datetime):
-            return value.date()  # A spreadsheet's date cell.
-        try:
-            return super().clean(value, row, **kwargs)
-        except ValueError:
-            raise ValueError(
-                _("“%(value)s” is not a date: write it as YYYY-MM-DD, e.g. 2027-01-31.")
-                % {"value": value}
-            ) from None
-
-
-class YesNoWidget(widgets.BooleanWidget):
-    """A yes/no cell. The library reads any unknown word as "no"; a typo must not silently
-    state that a vendor passes the data to no one, so anything else is refused."""
-
-    YES = {"yes", "y", "true", "1"}
-    NO = {"no", "n", "false", "0", ""}
-
-    def clean(self, value, row=None, **kwargs):
-        if isinstance(value, bool):
-            return value
-        word = "" if value is None else str(value).strip().lower()
-        if word in self.YES:
-            return True
-        if word in self.NO:
-            return False
-        raise ValueError(_("“%(value)s” is not yes or no.") % {"value": value})
-
-    def render(self, value, obj=None, **kwargs):
-        return "yes" if value else "no"
-
-
-class SlugWidget(widgets.ForeignKeyWidget):
-    """A title or audience named by its slug; before_import_row has checked that it exists."""
-
-    def __init__(self, model):
-        super().__init__(model, field="slug")
 
 
 class VendorResource(AllOrNothingResource):
@@ -379,130 +274,3 @@ class VendorResource(AllOrNothingResource):
             shared.text = text
             shared.save()
         return shared
-
-
-class VendorImportForm(ImportForm):
-    def clean_import_file(self):
-        import_file = self.cleaned_data["import_file"]
-        if import_file.size > MAX_IMPORT_BYTES:
-            raise ValidationError(
-                _("The file is %(size)s; the limit is %(limit)s.")
-                % {
-                    "size": filesizeformat(import_file.size),
-                    "limit": filesizeformat(MAX_IMPORT_BYTES),
-                }
-            )
-        return import_file
-
-
-AGREEMENT_DATE_COLUMNS = [
-    "signed_on",
-    "effective_on",
-    "expires_on",
-    "last_reviewed_on",
-    "next_review_due",
-    "ended_on",
-    "destruction_requested_on",
-    "destruction_certified_on",
-]
-AGREEMENT_COLUMNS = [
-    "vendor",
-    "audience",
-    "status",
-    *AGREEMENT_DATE_COLUMNS[:5],
-    "contact_name",
-    "contact_email",
-    "contact_phone",
-    "ended_on",
-    "end_reason",
-    *AGREEMENT_DATE_COLUMNS[6:],
-]
-
-
-def check_slugs(row, errors, vendor_column="vendor", audience_column=None):
-    """Name an unknown title or audience in the row's errors instead of failing the lookup."""
-    slug = row.get(vendor_column, "")
-    if not slug:
-        errors[vendor_column] = _("Give the title's slug, e.g. clever.")
-    elif not Vendor.objects.filter(slug=slug).exists():
-        errors[vendor_column] = _("No title has the slug “%(slug)s”.") % {"slug": slug}
-    if audience_column:
-        audience = row.get(audience_column, "")
-        if audience and not Audience.objects.filter(slug=audience).exists():
-            errors[audience_column] = _(
-                "No audience has the slug “%(slug)s”. Leave it blank for a general agreement."
-            ) % {"slug": audience}
-
-
-class AgreementResource(AllOrNothingResource):
-    """One row per agreement: the title's slug, the audience's slug (blank for the title's
-    general agreement), then the status, dates, point of contact and the end."""
-
-    vendor = fields.Field(attribute="vendor", column_name="vendor", widget=SlugWidget(Vendor))
-    audience = fields.Field(
-        attribute="audience", column_name="audience", widget=SlugWidget(Audience)
-    )
-
-    class Meta:
-        model = Agreement
-        fields = AGREEMENT_COLUMNS
-        export_order = AGREEMENT_COLUMNS
-        import_id_fields = ["vendor", "audience"]
-        clean_model_instances = True
-        skip_unchanged = False
-
-    @classmethod
-    def widget_from_django_field(cls, f, default=widgets.Widget):
-        if isinstance(f, models.DateField):
-            return DayWidget
-        return super().widget_from_django_field(f, default)
-
-    def before_import(self, dataset, **kwargs):
-        self.require_columns(dataset, ["vendor", "audience", "status"])
-
-    def before_import_row(self, row, **kwargs):
-        super().before_import_row(row, **kwargs)
-        errors = {}
-        check_slugs(row, errors, audience_column="audience")
-        if row.get("status", "") not in AgreementStatus.values:
-            errors["status"] = choice_error(AgreementStatus)
-        if row.get("end_reason", "") not in ["", *EndReason.values]:
-            errors["end_reason"] = choice_error(EndReason, blank_allowed=True)
-        if errors:
-            raise ValidationError(errors)
-
-    def filter_export(self, queryset, **kwargs):
-        return queryset.select_related("vendor", "audience")
-
-
-SUBPROCESSOR_COLUMNS = ["vendor", "name", "purpose", "location", "position"]
-
-
-class SubprocessorResource(AllOrNothingResource):
-    """One row per subprocessor: the title's slug, then the company's name (which, with the
-    slug, says which row to update), what it does with the data, and where."""
-
-    vendor = fields.Field(attribute="vendor", column_name="vendor", widget=SlugWidget(Vendor))
-
-    class Meta:
-        model = Subprocessor
-        fields = SUBPROCESSOR_COLUMNS
-        export_order = SUBPROCESSOR_COLUMNS
-        import_id_fields = ["vendor", "name"]
-        clean_model_instances = True
-        skip_unchanged = False
-
-    def before_import(self, dataset, **kwargs):
-        self.require_columns(dataset, ["vendor", "name", "purpose"])
-
-    def before_import_row(self, row, **kwargs):
-        super().before_import_row(row, **kwargs)
-        errors = {}
-        check_slugs(row, errors)
-        if not row.get("position"):
-            row["position"] = 0
-        if errors:
-            raise ValidationError(errors)
-
-    def filter_export(self, queryset, **kwargs):
-        return queryset.select_related("vendor")
