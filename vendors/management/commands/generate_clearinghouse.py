@@ -126,7 +126,7 @@ class Command(BaseCommand):
     def handle(self, *args, vendors, seed, **options):
         if vendors < 0:
             raise CommandError("--vendors must be zero or more.")
-        call_command("load_demo_content", verbosity=0)
+        call_command("load_demo_content", verbosity=0, stdout=self.stdout)
         rng = random.Random(seed)  # noqa: S311 (repeatable demo data, not a secret)
         elements = list(DataElement.objects.order_by("pk"))
         audiences = list(Audience.objects.order_by("position"))
