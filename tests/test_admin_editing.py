@@ -12,7 +12,7 @@ from tests.factories import (
     SharingRecordFactory,
     VendorFactory,
 )
-from vendors.models import PublicationStatus, SharingRecord
+from vendors.models import LegalBasis, PublicationStatus, SharingRecord
 
 pytestmark = pytest.mark.django_db
 
@@ -51,6 +51,20 @@ def test_a_published_record_without_data_elements_gets_a_form_error(
     assert response.status_code == HTTPStatus.OK
     assert "at least one data element" in response.content.decode()
     assert record.elements.exists()
+
+
+def test_a_translated_legal_basis_without_the_other_basis_is_refused_on_its_own_field(
+    admin_client, district, parent_audience
+):
+    record = SharingRecordFactory(audience=parent_audience, legal_basis=LegalBasis.PARENT_CONSENT)
+    url = reverse("admin:vendors_sharingrecord_change", args=[record.pk])
+    data = change_form_data(admin_client.get(url))
+    data["legal_basis_other_es"] = "Una ley estatal."
+    response = admin_client.post(url, data)
+    assert response.status_code == HTTPStatus.OK
+    errors = response.context["adminform"].form.errors
+    assert list(errors) == ["legal_basis_other_es"]
+    assert "Only write a basis here when the legal basis is “Other”." in str(errors)
 
 
 def test_a_draft_record_may_be_saved_before_its_elements_are_chosen(

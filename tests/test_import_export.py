@@ -215,7 +215,8 @@ def test_an_unknown_data_element_is_named(admin_client, district, catalog):
 def test_a_published_record_without_data_elements_is_refused(admin_client, district, catalog):
     response = upload(admin_client, new_title_csv(**{"parent-data data elements": ""}))
     (invalid,) = response.context["result"].invalid_rows
-    assert "parent-data data elements" in invalid.error_dict
+    message = str(invalid.error_dict["parent-data data elements"])
+    assert "A published sharing record must name at least one data element." in message
 
 
 def test_an_empty_new_statement_is_refused(admin_client, district, catalog):
@@ -419,6 +420,15 @@ def test_other_legal_basis_needs_its_words(admin_client, district, catalog):
     )
     (invalid,) = upload(admin_client, csv_text).context["result"].invalid_rows
     assert "plain language" in str(invalid.error_dict["parent-data legal basis other"])
+
+
+def test_words_without_the_other_legal_basis_are_refused(admin_client, district, catalog):
+    csv_text = new_title_csv(
+        **{"parent-data legal basis": "parent_consent", "parent-data legal basis other": "A law."}
+    )
+    (invalid,) = upload(admin_client, csv_text).context["result"].invalid_rows
+    message = str(invalid.error_dict["parent-data legal basis other"])
+    assert "Only write a basis here when the legal basis is “Other”." in message
 
 
 AGREEMENT_IMPORT_URL = reverse("admin:vendors_agreement_import")

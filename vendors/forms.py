@@ -1,9 +1,10 @@
 from django import forms
 from django.contrib.admin.widgets import AdminFileWidget
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from .models import LegalBasis, PublicationStatus, SharingRecord
+from .models import SharingRecord
 
 
 class SharingRecordForm(forms.ModelForm):
@@ -31,29 +32,27 @@ class SharingRecordForm(forms.ModelForm):
 
     def clean(self):
         cleaned_data = super().clean()
-        # A published record with nothing in it would tell parents a vendor receives no data.
-        status = cleaned_data.get("status", self.instance.status)
-        elements = cleaned_data.get("elements")
-        if "elements" in self.fields and status == PublicationStatus.PUBLISHED and not elements:
-            self.add_error(
-                "elements", _("A published sharing record must name at least one data element.")
-            )
-        basis = cleaned_data.get("legal_basis")
-        # In the admin the text comes in one field per language (legal_basis_other_en, …);
-        # the English one is what every other language falls back to.
-        english = next(
-            (name for name in ("legal_basis_other_en", "legal_basis_other") if name in self.fields),
-            None,
+        if "elements" in self.fields:
+            status = cleaned_data.get("status", self.instance.status)
+            try:
+                SharingRecord.validate_elements(status, cleaned_data.get("elements"))
+            except ValidationError as error:
+                self.add_error("elements", error)
+        # In the admin the text comes in one field per language (legal_basis_other_en, …),
+        # and the rule wants the English one first.
+        english = ("legal_basis_other_en", "legal_basis_other")
+        places = sorted(
+            (name for name in self.fields if name.startswith("legal_basis_other")),
+            key=lambda name: name not in english,
         )
-        if english is None:
-            return cleaned_data
-        other_fields = [name for name in self.fields if name.startswith("legal_basis_other")]
-        if basis == LegalBasis.OTHER and not cleaned_data.get(english):
-            self.add_error(english, _("With “Other”, say in plain language what the basis is."))
-        for name in other_fields:
-            if cleaned_data.get(name) and basis != LegalBasis.OTHER:
-                # Text the page would never show is text a later editor would trust by mistake.
-                self.add_error(name, _("Only write a basis here when the legal basis is “Other”."))
+        if places:
+            try:
+                SharingRecord.validate_legal_basis(
+                    cleaned_data.get("legal_basis"),
+                    {name: cleaned_data.get(name) for name in places},
+                )
+            except ValidationError as error:
+                self.add_error(None, error)
         return cleaned_data
 
 

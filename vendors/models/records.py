@@ -1,5 +1,6 @@
 """Sharing records: what one title receives about one audience, why, and until when."""
 
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -174,6 +175,34 @@ class SharingRecord(TitlePart):
 
     def get_absolute_url(self):
         return f"{self.audience.get_absolute_url()}#{self.vendor.slug}"
+
+    # The admin form and the spreadsheet import both hold a record to these two rules. They
+    # are not in clean(): each caller names the place an error belongs (a form field per
+    # language, a spreadsheet column), and a record being created has no elements yet.
+
+    @staticmethod
+    def validate_elements(status, elements):
+        """A published record with nothing in it would tell parents a vendor receives no data."""
+        if status == PublicationStatus.PUBLISHED and not elements:
+            raise ValidationError(
+                _("A published sharing record must name at least one data element."),
+                code="no_elements",
+            )
+
+    @staticmethod
+    def validate_legal_basis(basis, wordings):
+        """`wordings` maps each place the basis was written in words to its text, the English
+        one first: it is what every other language falls back to. Errors are keyed by place."""
+        errors = {}
+        english = next(iter(wordings))
+        if basis == LegalBasis.OTHER and not wordings[english]:
+            errors[english] = _("With “Other”, say in plain language what the basis is.")
+        for place, text in wordings.items():
+            if text and basis != LegalBasis.OTHER:
+                # Text the page would never show is text a later editor would trust by mistake.
+                errors[place] = _("Only write a basis here when the legal basis is “Other”.")
+        if errors:
+            raise ValidationError(errors)
 
     @property
     def legal_basis_explanation(self):

@@ -126,7 +126,7 @@ class Command(BaseCommand):
     def handle(self, *args, vendors, seed, **options):
         if vendors < 0:
             raise CommandError("--vendors must be zero or more.")
-        call_command("load_demo_content", verbosity=0)
+        call_command("load_demo_content", verbosity=0, stdout=self.stdout)
         rng = random.Random(seed)  # noqa: S311 (repeatable demo data, not a secret)
         elements = list(DataElement.objects.order_by("pk"))
         audiences = list(Audience.objects.order_by("position"))
@@ -172,8 +172,6 @@ class Command(BaseCommand):
             with connection.cursor() as cursor:
                 cursor.execute("ANALYZE")
         self.stdout.write(self.style.SUCCESS(f"Generated {vendors} titles (seed {seed})."))
-        if self.agreement_model() is None:
-            self.stdout.write("No Agreement model in this version: no agreements generated.")
 
     @staticmethod
     def add_elements(records, chosen):
@@ -205,13 +203,6 @@ class Command(BaseCommand):
             ],
             batch_size=BATCH,
         )
-
-    @staticmethod
-    def agreement_model():
-        try:
-            return apps.get_model("vendors", "Agreement")
-        except LookupError:
-            return None
 
     @staticmethod
     def make_vendor(rng, number, taken):

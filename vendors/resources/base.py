@@ -1,0 +1,117 @@
+"""What every spreadsheet shares: the upload form, all-or-nothing imports in English, and
+the cells that need a clearer message than the library's."""
+
+import datetime
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.template.defaultfilters import filesizeformat
+from django.utils import translation
+from django.utils.translation import gettext_lazy as _
+from import_export import resources, widgets
+from import_export.forms import ImportForm
+
+# Hundreds of titles fit in well under a megabyte; anything far larger is the wrong file.
+MAX_IMPORT_BYTES = 2 * 1024 * 1024
+
+
+class VendorImportForm(ImportForm):
+    def clean_import_file(self):
+        import_file = self.cleaned_data["import_file"]
+        if import_file.size > MAX_IMPORT_BYTES:
+            raise ValidationError(
+                _("The file is %(size)s; the limit is %(limit)s.")
+                % {
+                    "size": filesizeformat(import_file.size),
+                    "limit": filesizeformat(MAX_IMPORT_BYTES),
+                }
+            )
+        return import_file
+
+
+def choice_error(choices, blank_allowed=False):
+    codes = ", ".join(choices.values)
+    if blank_allowed:
+        return _("Use one of: %(codes)s, or leave it blank.") % {"codes": codes}
+    return _("Use one of: %s.") % codes
+
+
+class AllOrNothingResource(resources.ModelResource):
+    """Strips the cells, pins English, and rolls every row back when any row is invalid."""
+
+    # The spreadsheet holds the English texts. The admin follows the staff member's browser
+    # language, and a translated field reads and writes that language's column, so pin English.
+    def export(self, *args, **kwargs):
+        with translation.override(settings.MODELTRANSLATION_DEFAULT_LANGUAGE):
+            return super().export(*args, **kwargs)
+
+    def import_data(self, dataset, **kwargs):
+        # All or nothing: one invalid row rolls back every other row too.
+        kwargs["use_transactions"] = True
+        kwargs["rollback_on_validation_errors"] = True
+        with translation.override(settings.MODELTRANSLATION_DEFAULT_LANGUAGE):
+            return super().import_data(dataset, **kwargs)
+
+    def before_import_row(self, row, **kwargs):
+        # Spreadsheets pad cells with spaces; a slug or status with one would not match.
+        for column, value in row.items():
+            if isinstance(value, str):
+                row[column] = value.strip()
+            elif value is None:
+                row[column] = ""
+
+    def require_columns(self, dataset, columns):
+        if not dataset.headers or not len(dataset):
+            raise ValueError(_("The file is empty: it needs a header row and one row per entry."))
+        headers = [header.strip() if header else "" for header in dataset.headers]
+        missing = [column for column in columns if column not in headers]
+        if missing:
+            raise ValueError(_("Missing columns: %(columns)s.") % {"columns": ", ".join(missing)})
+        return headers
+
+
+class DayWidget(widgets.DateWidget):
+    """A date cell, written as 2027-01-31 (a spreadsheet's own date cells work too), with a
+    message that says so for anything else."""
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%Y-%m-%d", **kwargs)
+
+    def clean(self, value, row=None, **kwargs):
+        if isinstance(value, datetime.datetime):
+            return value.date()  # A spreadsheet's date cell.
+        try:
+            return super().clean(value, row, **kwargs)
+        except ValueError:
+            raise ValueError(
+                _("“%(value)s” is not a date: write it as YYYY-MM-DD, e.g. 2027-01-31.")
+                % {"value": value}
+            ) from None
+
+
+class YesNoWidget(widgets.BooleanWidget):
+    """A yes/no cell. The library reads any unknown word as "no"; a typo must not silently
+    state that a vendor passes the data to no one, so anything else is refused."""
+
+    YES = {"yes", "y", "true", "1"}
+    NO = {"no", "n", "false", "0", ""}
+
+    def clean(self, value, row=None, **kwargs):
+        if isinstance(value, bool):
+            return value
+        word = "" if value is None else str(value).strip().lower()
+        if word in self.YES:
+            return True
+        if word in self.NO:
+            return False
+        raise ValueError(_("“%(value)s” is not yes or no.") % {"value": value})
+
+    def render(self, value, obj=None, **kwargs):
+        return "yes" if value else "no"
+
+
+class SlugWidget(widgets.ForeignKeyWidget):
+    """A title or audience named by its slug; before_import_row has checked that it exists."""
+
+    def __init__(self, model):
+        super().__init__(model, field="slug")
