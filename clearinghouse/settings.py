@@ -110,11 +110,10 @@ DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / '
 DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("CONN_MAX_AGE", default=60))
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
-    # PostgreSQL compiles a query it thinks costly: 30 ms of JIT for a search that runs in
-    # 30 ms (issue 8: under 50 ms). This site's queries are short, so JIT never pays back.
-    # The whole database fits in memory, where a random read costs about what a sequential
-    # one does: at the default 4 the planner scanned every title (11 ms) rather than use
-    # the search index (4 ms) for a word in 200 titles of 5,000.
+    # PostgreSQL's JIT compiles a query it thinks costly, and this site's queries are too
+    # short for the compiling ever to pay back. The whole database fits in memory, where a
+    # random read costs about what a sequential one does: at the default random_page_cost
+    # the planner scanned every title rather than use the search index.
     options = DATABASES["default"].setdefault("OPTIONS", {})
     options["options"] = " ".join(
         filter(None, [options.get("options", ""), "-c jit=off", "-c random_page_cost=1.1"])

@@ -31,7 +31,7 @@ from ..search import Filters, catalog, elements_of
 RECENTLY_UPDATED_COUNT = 5
 # Past this many titles, an audience page offers an A-Z jump above its table of contents.
 AZ_JUMP_MIN_TITLES = 20
-# About 40 KB of gzip: a page a phone loads quickly, and few enough pages to browse.
+# A page a phone loads quickly, and few enough pages to browse.
 AUDIENCE_ENTRIES_PER_PAGE = 100
 
 
@@ -57,7 +57,7 @@ class AudienceView(DetailView):
     """/parent-data/, /student-data/: every published title for one audience.
 
     The full entries come a page at a time, so that a phone can load the page when a
-    district shares data with a thousand titles (issue 8: at most 250 KB on the wire). The
+    district shares data with a thousand titles. The
     index above them lists every matching title on every page, and carries each title's
     slug (and old slugs) as an anchor when its entry is on another page: an address such
     as /parent-data/#clever, sent before the list had pages, still lands on Clever's line.

@@ -9,7 +9,7 @@ from django.db import connection, transaction
 from django.utils.text import slugify
 from simple_history.utils import bulk_create_with_history
 
-from pagecache import version as content_version
+from pagecache.version import record_write
 from vendors.models import (
     Audience,
     DataElement,
@@ -165,7 +165,7 @@ class Command(BaseCommand):
                     vendor.description += "\n\n" + rng.choice(SENTENCES)
                     vendor.save()
             # Bulk inserts send no signals: tell the page cache once.
-            content_version.record_write()
+            record_write()
         if connection.vendor == "postgresql":
             # Fresh statistics: without them the planner took minutes over a search that
             # takes milliseconds once autovacuum has caught up.
