@@ -11,7 +11,7 @@ from django.urls import reverse
 
 from tests.admin_forms import change_form_data
 from tests.factories import DataElementFactory, SharingRecordFactory, VendorFactory
-from tests.test_import_export import confirm, new_title_csv, upload
+from tests.helpers import confirm, new_title_csv, upload
 from vendors import content_version
 from vendors.models import PublicationStatus, Vendor
 
