@@ -8,7 +8,7 @@ import pytest
 
 from tests.factories import AgreementFactory, SharingRecordFactory
 from vendors.models import AgreementStatus, VendorSlugRedirect
-from vendors.views import AUDIENCE_ENTRIES_PER_PAGE
+from vendors.views.pages import AUDIENCE_ENTRIES_PER_PAGE
 
 pytestmark = pytest.mark.django_db
 
