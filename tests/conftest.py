@@ -1,3 +1,5 @@
+import shutil
+
 import pytest
 from django.conf import settings
 from django.contrib.auth.models import Group, Permission
@@ -5,6 +7,7 @@ from django.core.management import call_command
 from django.utils import translation
 
 from tests.factories import AudienceFactory, DistrictProfileFactory
+from tests.helpers import skip_unless_required
 
 
 @pytest.fixture(autouse=True)
@@ -30,6 +33,19 @@ def parent_audience():
 @pytest.fixture
 def student_audience():
     return AudienceFactory(name="Students", slug="student-data", title="Student Data", position=20)
+
+
+@pytest.fixture(scope="session")
+def java():
+    """The machine's Java, which runs the HTML validator (tests.helpers.validation_messages)."""
+    path = shutil.which("java")
+    if not path:
+        skip_unless_required(
+            "Java is not installed, so the HTML validator did not run. Install it with "
+            "`apt-get install default-jre-headless` to run it.",
+            "CLEARINGHOUSE_BROWSER_REQUIRED",
+        )
+    return path
 
 
 @pytest.fixture

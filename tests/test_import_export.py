@@ -22,6 +22,7 @@ from tests.factories import (
     UsageStatementFactory,
     VendorFactory,
 )
+from tests.helpers import CSV_FORMAT, IMPORT_URL, confirm, new_title_csv, upload
 from vendors.admin import VendorAdmin
 from vendors.models import (
     Agreement,
@@ -45,9 +46,7 @@ from vendors.resources import (
 
 pytestmark = pytest.mark.django_db
 
-IMPORT_URL = reverse("admin:vendors_vendor_import")
 EXPORT_URL = reverse("admin:vendors_vendor_export")
-CSV_FORMAT = "0"  # The first of the admin's import and export formats.
 
 
 def export_csv(**filters):
@@ -58,25 +57,6 @@ def rows(csv_text):
     return list(csv.DictReader(io.StringIO(csv_text)))
 
 
-def upload(client, content, name="titles.csv"):
-    if isinstance(content, str):
-        content = content.encode()
-    return client.post(
-        IMPORT_URL,
-        {
-            "resource": "0",
-            "format": CSV_FORMAT,
-            "import_file": SimpleUploadedFile(name, content, content_type="text/csv"),
-        },
-    )
-
-
-def confirm(client, response):
-    form = response.context["confirm_form"]
-    data = {name: form.initial.get(name) for name in form.fields}
-    return client.post(reverse("admin:vendors_vendor_process_import"), data)
-
-
 def page_text(response):
     return response.content.decode()
 
@@ -84,33 +64,6 @@ def page_text(response):
 @pytest.fixture
 def catalog(parent_audience, student_audience):
     return [DataElementFactory(slug="parent-email"), DataElementFactory(slug="student-name")]
-
-
-def new_title_csv(**overrides):
-    row = {
-        "slug": "new-app",
-        "name": "New App",
-        "company": "",
-        "status": "published",
-        "description": "Helps children read.",
-        "privacy_policy_label": "Privacy",
-        "privacy_policy_url": "https://new.example/privacy",
-        "terms_label": "",
-        "terms_url": "",
-        "website_label": "",
-        "website_url": "",
-        "parent-data status": "published",
-        "parent-data elements intro": "",
-        "parent-data data elements": "parent-email",
-        "parent-data usage statement": "Reading",
-        "parent-data usage statement text": "Used to teach reading.",
-        "parent-data destruction term": "Thirty days",
-        "parent-data destruction term text": "Destroyed in 30 days.",
-    }
-    row.update(overrides)
-    data = tablib.Dataset(headers=list(row))
-    data.append(list(row.values()))
-    return data.csv
 
 
 def test_export_has_one_row_per_title_with_each_audience_record(

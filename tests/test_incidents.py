@@ -4,7 +4,6 @@ import csv
 import datetime
 import io
 import json
-import shutil
 from http import HTTPStatus
 
 import jsonschema
@@ -13,8 +12,7 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from tests.factories import DataElementFactory, SecurityIncidentFactory, SharingRecordFactory
-from tests.test_html_validity import validation_messages
-from tests.test_public_pages import _query_count
+from tests.helpers import query_count, validation_messages
 from vendors.models import PublicationStatus
 from vendors.open_data import load_schema
 
@@ -105,9 +103,9 @@ def test_an_incident_cannot_be_disclosed_before_it_was_discovered(vendor):
 
 def test_incidents_page_query_count_does_not_grow(client, vendor):
     SecurityIncidentFactory.create_batch(2, vendor=vendor, elements=[DataElementFactory()])
-    with_two = _query_count(client, "/incidents/")
+    with_two = query_count(client, "/incidents/")
     SecurityIncidentFactory.create_batch(20, vendor=vendor, elements=[DataElementFactory()])
-    assert _query_count(client, "/incidents/") == with_two
+    assert query_count(client, "/incidents/") == with_two
 
 
 def test_json_export_lists_published_incidents(client, incident):
@@ -147,10 +145,7 @@ def test_incident_history_keeps_every_change(incident):
     assert counts[-1] == 1300
 
 
-def test_filled_incident_pages_are_valid_html(client, incident, tmp_path):
-    java = shutil.which("java")
-    if java is None:
-        pytest.skip("Java is not installed, so the HTML validator did not run.")
+def test_filled_incident_pages_are_valid_html(client, incident, java, tmp_path):
     SecurityIncidentFactory(vendor=incident.vendor, disclosed_on=None, students_affected=None)
     documents = {
         "incidents": incidents_page(client),

@@ -15,7 +15,7 @@ from tests.factories import (
     SecurityIncidentFactory,
     SharingRecordFactory,
 )
-from tests.test_public_pages import _query_count
+from tests.helpers import query_count
 from vendors.models import AgreementStatus, EndReason, PublicationStatus, Vendor
 from vendors.open_data import load_schema
 from vendors.open_data.spreadsheets import CSV_COLUMNS, INCIDENT_CSV_COLUMNS
@@ -234,10 +234,10 @@ def test_export_query_count_does_not_grow_with_the_number_of_titles(
 ):
     for _ in range(5):
         SharingRecordFactory(audience=parent_audience, elements=[DataElementFactory()])
-    with_five = _query_count(client, url)
+    with_five = query_count(client, url)
     for _ in range(20):
         SharingRecordFactory(audience=parent_audience, elements=[DataElementFactory()])
-    assert _query_count(client, url) == with_five
+    assert query_count(client, url) == with_five
 
 
 def test_every_page_footer_links_to_the_open_data(client, clever):
@@ -352,9 +352,9 @@ def test_incident_csv_neutralises_spreadsheet_formulas(client, clever):
 
 def test_incident_csv_query_count_does_not_grow(client, clever):
     SecurityIncidentFactory.create_batch(2, vendor=clever, elements=[DataElementFactory()])
-    with_two = _query_count(client, INCIDENTS_CSV)
+    with_two = query_count(client, INCIDENTS_CSV)
     SecurityIncidentFactory.create_batch(10, vendor=clever, elements=[DataElementFactory()])
-    assert _query_count(client, INCIDENTS_CSV) == with_two
+    assert query_count(client, INCIDENTS_CSV) == with_two
 
 
 def test_the_incidents_page_links_to_its_spreadsheet(client, district):

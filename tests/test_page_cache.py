@@ -13,7 +13,7 @@ from django.urls import reverse
 from pagecache import version
 from tests.admin_forms import change_form_data
 from tests.factories import DataElementFactory, SharingRecordFactory, VendorFactory
-from tests.test_import_export import confirm, new_title_csv, upload
+from tests.helpers import confirm, new_title_csv, upload
 from vendors.models import PublicationStatus, Vendor
 
 pytestmark = pytest.mark.django_db

@@ -1,8 +1,6 @@
 from http import HTTPStatus
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from tests.factories import (
@@ -10,6 +8,7 @@ from tests.factories import (
     SharingRecordFactory,
     VendorFactory,
 )
+from tests.helpers import query_count
 from vendors.models import PublicationStatus
 
 pytestmark = pytest.mark.django_db
@@ -212,12 +211,6 @@ def test_staff_plain_text_fields_are_escaped(client, district, parent_audience):
     assert "<b>Bold</b> App" not in content
 
 
-def _query_count(client, url):
-    with CaptureQueriesContext(connection) as queries:
-        assert client.get(url).status_code == HTTPStatus.OK
-    return len(queries)
-
-
 @pytest.mark.parametrize(
     "url", ["/", "/parent-data/", "/vendors/", "/data-elements/", "/data-elements/shared/"]
 )
@@ -231,9 +224,9 @@ def test_query_count_does_not_grow_with_the_number_of_titles(
             SharingRecordFactory(audience=parent_audience, elements=[shared, DataElementFactory()])
 
     add_titles(5)
-    with_five = _query_count(client, url)
+    with_five = query_count(client, url)
     add_titles(45)
-    with_fifty = _query_count(client, url)
+    with_fifty = query_count(client, url)
     assert with_five == with_fifty
     assert with_fifty <= 8
 

@@ -9,7 +9,7 @@ from tests.factories import (
     SharingRecordFactory,
     VendorFactory,
 )
-from tests.test_public_pages import _query_count
+from tests.helpers import query_count
 from vendors.models import PublicationStatus
 
 pytestmark = pytest.mark.django_db
@@ -205,10 +205,10 @@ def test_search_page_query_count_does_not_grow_with_the_number_of_results(
 ):
     for _ in range(5):
         SharingRecordFactory(audience=parent_audience)
-    with_five = _query_count(client, "/search/?q=vendor")
+    with_five = query_count(client, "/search/?q=vendor")
     for _ in range(20):
         SharingRecordFactory(audience=parent_audience)
-    assert _query_count(client, "/search/?q=vendor") == with_five
+    assert query_count(client, "/search/?q=vendor") == with_five
 
 
 @pytest.mark.parametrize("url", ["/", "/parent-data/", "/student-data/"])
@@ -292,9 +292,9 @@ def test_filtered_audience_page_query_count_does_not_grow(client, district, pare
             SharingRecordFactory(audience=parent_audience, elements=[phone, DataElementFactory()])
 
     add_titles(5)
-    with_five = _query_count(client, "/parent-data/?q=vendor&element=parent-phone")
+    with_five = query_count(client, "/parent-data/?q=vendor&element=parent-phone")
     add_titles(20)
-    assert _query_count(client, "/parent-data/?q=vendor&element=parent-phone") == with_five
+    assert query_count(client, "/parent-data/?q=vendor&element=parent-phone") == with_five
 
 
 def test_long_audience_page_offers_an_a_to_z_jump(client, district, parent_audience):

@@ -1,20 +1,19 @@
 """The demo content reproduces the district's source page word for word."""
 
-import os
 import re
 
 import pytest
 from django.urls import reverse
 
+from tests.helpers import skip_unless_required
 from tests.seed_page import SEED_DIR, load_seed, normalize, seed_available, visible_text
 
 if not seed_available():
-    if os.environ.get("CLEARINGHOUSE_SEED_REQUIRED"):
-        raise RuntimeError(f"The district's source page is missing from {SEED_DIR}.")
-    pytest.skip(
-        f"The district's source page is not at {SEED_DIR}: set CLEARINGHOUSE_SEED_DIR to "
-        "the folder holding it to compare the demo content against it.",
-        allow_module_level=True,
+    skip_unless_required(
+        f"The district's source page, kept outside the repository, is not in {SEED_DIR}: "
+        "set CLEARINGHOUSE_SEED_DIR to the folder holding it to compare the demo content "
+        "against it.",
+        "CLEARINGHOUSE_SEED_REQUIRED",
     )
 
 pytestmark = pytest.mark.django_db

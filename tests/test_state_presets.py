@@ -3,7 +3,6 @@ state's law requires; an entry missing one is flagged in the admin and by the re
 
 import html
 import json
-import shutil
 from dataclasses import dataclass
 from http import HTTPStatus
 
@@ -24,7 +23,7 @@ from tests.factories import (
     UsageStatementFactory,
     VendorFactory,
 )
-from tests.test_html_validity import validation_messages
+from tests.helpers import validation_messages
 from vendors.models import LegalBasis, StatePreset, Vendor
 from vendors.open_data import load_schema
 from vendors.state_presets import (
@@ -333,10 +332,7 @@ def test_utah_shows_each_element_definition_on_the_audience_page(client, entry):
     assert definition in client.get(audience_url).content.decode()
 
 
-def test_the_pages_a_preset_fills_are_valid_html(client, entry, tmp_path):
-    java = shutil.which("java")
-    if java is None:
-        pytest.skip("Java is not installed, so the HTML validator did not run.")
+def test_the_pages_a_preset_fills_are_valid_html(client, entry, java, tmp_path):
     set_state(entry, StatePreset.UTAH)
     entry.vendor.has_no_subprocessors = True
     entry.vendor.save()

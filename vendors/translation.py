@@ -4,14 +4,31 @@ Each field gets one column per language (`description_en`, `description_es`,
 `description_ht`); reading `description` gives the visitor's language, or English
 where that column is empty. The English column is the one queries, exports and
 imports already use, so they keep working unchanged.
+
+The history of a translated model is registered here, with `simple_history.register()`
+after the model's translation options, as django-simple-history documents for
+django-modeltranslation: its historical model is built once the language columns exist,
+so it records them like any other column, and a revert or restore brings them back.
+(modeltranslation reads this module from its `ready()`, which runs before `vendors`'
+because it comes first in INSTALLED_APPS.)
+
+Two rules are ours. A translation nobody entered is NULL or "" depending on how the row
+was saved; history records both as "", so that a diff shows no change where none was
+made, and NULL keeps meaning "recorded before history kept translations". Such a version
+says nothing about them, so a revert or restore leaves today's alone. simple-history has
+no option for that: the `instance` a revert or restore saves is built from the version's
+columns alone. `TranslatedHistoricalRecords` wraps that property in `get_extra_fields()`,
+the public method that defines it when the historical model is built.
 """
 
+import simple_history
 from django.conf import settings
 from django.contrib import admin
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.translator import TranslationOptions, register, translator
 from modeltranslation.utils import build_localized_fieldname
+from simple_history.models import HistoricalRecords
 from simple_history.signals import pre_create_historical_record
 
 from .models import (
@@ -94,69 +111,47 @@ def translation_field_names(model):
     return sorted(field.name for fields in options.all_fields.values() for field in fields)
 
 
-def record_translations_in_history():
-    """Give each historical model the per-language columns, so that an edit to a Spanish or
-    Haitian Creole text is recorded and a revert or restore brings it back.
-
-    django-simple-history builds each historical model when its model is defined, before
-    django-modeltranslation adds the language columns, so they are added here as plain
-    columns (registering the historical model with modeltranslation would give it
-    language-dependent descriptors and manager, which is not what a record of the past
-    wants). simple-history copies every field of the live model that it does not exclude,
-    diffs `tracked_fields`, and builds `instance` from the fields it knew at class creation;
-    that last one is extended below."""
-    for model in translator.get_registered_models(abstract=False):
-        history = getattr(model, "history", None)
-        if history is None:
-            continue
-        historical = history.model
+class TranslatedHistoricalRecords(HistoricalRecords):
+    def get_extra_fields(self, model, fields):
+        extra = super().get_extra_fields(model, fields)
+        plain_instance = extra["instance"].fget
         names = translation_field_names(model)
-        for name in names:
-            if name in {field.name for field in historical._meta.local_fields}:
-                continue
-            field = model._meta.get_field(name)
-            column = field.clone()
-            # A past version may repeat a value another row holds today.
-            column._unique = False
-            historical.add_to_class(name, column)
-            historical.tracked_fields.append(field)
-        historical._meta._expire_cache()
-        historical.instance = property(_instance_with_translations(historical.instance, names))
-        pre_create_historical_record.connect(
-            _record_missing_translations_as_empty,
-            sender=historical,
-            dispatch_uid=f"record_translations_{historical._meta.label}",
-        )
+
+        def instance(historical):
+            obj = plain_instance(historical)
+            # NULL: recorded before history kept translations; today's stay as they are.
+            unrecorded = [name for name in names if getattr(historical, name) is None]
+            if unrecorded:
+                live = type(obj)._base_manager.filter(pk=obj.pk).values(*unrecorded).first()
+                for name, value in (live or {}).items():
+                    setattr(obj, name, value)
+            return obj
+
+        extra["instance"] = property(instance)
+        return extra
+
+
+def record_history(model, **options):
+    simple_history.register(model, records_class=TranslatedHistoricalRecords, **options)
+    pre_create_historical_record.connect(
+        _record_missing_translations_as_empty, sender=model.history.model
+    )
 
 
 def _record_missing_translations_as_empty(sender, history_instance, **kwargs):
-    # A translation nobody entered is NULL or "" depending on how the row was saved; history
-    # records both as "", so that NULL keeps meaning "recorded before translations were" and
-    # a diff shows no change where none was made.
     for name in translation_field_names(sender.instance_type):
         if getattr(history_instance, name) is None:
             setattr(history_instance, name, "")
 
 
-def _instance_with_translations(plain_instance, names):
-    def instance(historical):
-        obj = plain_instance.fget(historical)
-        # NULL: recorded before history kept translations (an empty translation is "").
-        # Such a version says nothing about them, so the live row's stay as they are.
-        unrecorded = [name for name in names if getattr(historical, name) is None]
-        for name in names:
-            if name not in unrecorded:
-                setattr(obj, name, getattr(historical, name))
-        if unrecorded:
-            live = type(obj)._base_manager.filter(pk=obj.pk).values(*unrecorded).first()
-            for name, value in (live or {}).items():
-                setattr(obj, name, value)
-        return obj
-
-    return instance
-
-
-record_translations_in_history()
+record_history(DataElement)
+record_history(UsageStatement)
+record_history(DestructionTerm)
+# search_text is derived from the other fields: recording it would double every entry.
+record_history(Vendor, excluded_fields=["search_text"])
+record_history(SharingRecord, m2m_fields=["elements"])
+record_history(Subprocessor)
+record_history(SecurityIncident, m2m_fields=["elements"])
 
 
 def translated_languages():

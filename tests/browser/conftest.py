@@ -6,11 +6,11 @@ import shutil
 import pytest
 from django.core.management import call_command
 
+from tests.helpers import skip_unless_required
+
 # Playwright's sync API runs an event loop in the test thread; Django's ORM calls in fixtures
 # would otherwise be refused as "unsafe from an async context".
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-
-BROWSER_REQUIRED = bool(os.environ.get("CLEARINGHOUSE_BROWSER_REQUIRED"))
 
 # The browser must contact nothing but the test server: no updates, sync or calls home.
 CHROMIUM_ARGS = [
@@ -25,8 +25,6 @@ CHROMIUM_ARGS = [
     "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE localhost, EXCLUDE 127.0.0.1",
 ]
 
-PHONE_WIDTH = 320
-
 
 def chromium_path():
     return os.environ.get("CHROMIUM_PATH") or shutil.which("chromium")
@@ -36,13 +34,11 @@ def chromium_path():
 def browser_type_launch_args(browser_type_launch_args):
     path = chromium_path()
     if not path:
-        message = (
+        skip_unless_required(
             "Chromium is not installed, so the browser tests did not run. Install it with "
-            "`apt-get install chromium` (or set CHROMIUM_PATH) to run them."
+            "`apt-get install chromium` (or set CHROMIUM_PATH) to run them.",
+            "CLEARINGHOUSE_BROWSER_REQUIRED",
         )
-        if BROWSER_REQUIRED:
-            pytest.fail(message + " CLEARINGHOUSE_BROWSER_REQUIRED is set.", pytrace=False)
-        pytest.skip(message)
     return {**browser_type_launch_args, "executable_path": path, "args": CHROMIUM_ARGS}
 
 

@@ -275,7 +275,7 @@ class Subprocessor(TitlePart):
     )
     position = models.PositiveSmallIntegerField(_("position"), default=0)
 
-    history = HistoricalRecords()
+    # `history` is registered in vendors/translation.py, once the language columns exist.
 
     class Meta:
         verbose_name = _("subprocessor")

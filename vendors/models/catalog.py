@@ -5,7 +5,6 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
-from simple_history.models import HistoricalRecords
 
 
 class Audience(models.Model):
@@ -69,7 +68,7 @@ class DataElement(models.Model):
     position = models.PositiveSmallIntegerField(_("position"), default=0)
 
     objects = DataElementQuerySet.as_manager()
-    history = HistoricalRecords()
+    # `history` is registered in vendors/translation.py, once the language columns exist.
 
     class Meta:
         verbose_name = _("data element")
@@ -114,7 +113,7 @@ class SharedText(models.Model):
 class UsageStatement(SharedText):
     """How the data is being used."""
 
-    history = HistoricalRecords()
+    # `history` is registered in vendors/translation.py, once the language columns exist.
 
     class Meta(SharedText.Meta):
         verbose_name = _("usage statement")
@@ -124,7 +123,7 @@ class UsageStatement(SharedText):
 class DestructionTerm(SharedText):
     """When and how the data will be destroyed."""
 
-    history = HistoricalRecords()
+    # `history` is registered in vendors/translation.py, once the language columns exist.
 
     class Meta(SharedText.Meta):
         verbose_name = _("destruction term")

@@ -5,7 +5,6 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
-from simple_history.models import HistoricalRecords
 
 from .catalog import DataElement
 from .publication import (
@@ -64,7 +63,7 @@ class SecurityIncident(TitlePart):
     updated_at = models.DateTimeField(_("last updated"), auto_now=True)
 
     objects = SecurityIncidentQuerySet.as_manager()
-    history = HistoricalRecords(m2m_fields=[elements])
+    # `history` is registered in vendors/translation.py, once the language columns exist.
 
     class Meta:
         verbose_name = _("security incident")

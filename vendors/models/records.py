@@ -4,7 +4,6 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
-from simple_history.models import HistoricalRecords
 
 from .catalog import Audience, DataElement, DestructionTerm, UsageStatement
 from .publication import (
@@ -145,7 +144,7 @@ class SharingRecord(TitlePart):
     updated_at = models.DateTimeField(_("last updated"), auto_now=True)
 
     objects = SharingRecordQuerySet.as_manager()
-    history = HistoricalRecords(m2m_fields=[elements])
+    # `history` is registered in vendors/translation.py, once the language columns exist.
 
     class Meta:
         verbose_name = _("sharing record")

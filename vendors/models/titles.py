@@ -11,7 +11,6 @@ from django.db.models.signals import pre_save
 from django.dispatch import receiver
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
-from simple_history.models import HistoricalRecords
 
 from .agreements import Agreement, AgreementStatus
 from .incidents import SecurityIncident
@@ -113,8 +112,7 @@ class Vendor(models.Model):
     search_text = models.TextField(_("search text"), blank=True, editable=False)
 
     objects = VendorQuerySet.as_manager()
-    # search_text is derived from the other fields: recording it would double every entry.
-    history = HistoricalRecords(excluded_fields=["search_text"])
+    # `history` is registered in vendors/translation.py, once the language columns exist.
 
     class Meta:
         verbose_name = _("software title")

