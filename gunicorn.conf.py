@@ -40,3 +40,19 @@ logger_class = "clearinghouse.gunicorn_logging.JsonAccessLogger"
 
 # Load the app before forking: workers share its memory and start faster.
 preload_app = True
+
+
+def when_ready(server):
+    """With preload_app the master has loaded Django. Before it forks, it also loads what
+    each worker would otherwise load on its first request, the translation catalogs of
+    every language: gunicorn replaces workers all the time (max_requests), and a new
+    worker's first answer paid for them."""
+    from django.conf import settings
+    from django.utils import translation
+
+    for code, _name in settings.LANGUAGES:
+        with translation.override(code):
+            translation.gettext("")
+    import gc
+
+    gc.freeze()

@@ -64,10 +64,12 @@ MIDDLEWARE = [
     "clearinghouse.middleware.HealthCheckMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    # A stored public page is answered here, before the middleware it does not need. After
+    # the session, whose Vary: Cookie only says a view looked at the (empty) session; a
+    # CSRF token's Vary: Cookie, inside, keeps its page out of the cache.
+    "pagecache.middleware.PageCacheMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
-    # After the host check and the language, before everything a stored page does not need.
-    "pagecache.middleware.PageCacheMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
@@ -133,12 +135,10 @@ PAGE_CACHE_DIR = env.str(
         / f"clearinghouse-{hashlib.sha256(str(BASE_DIR).encode()).hexdigest()[:12]}"
     ),
 )
-CACHES = {
-    "default": env.cache(
-        "CACHE_URL",
-        default=f"filecache://{PAGE_CACHE_DIR}",
-    )
-}
+CACHES = {"default": env.cache("CACHE_URL", default=f"filecache://{PAGE_CACHE_DIR}")}
+if not env.str("CACHE_URL", default=""):
+    # Django's file cache without its zlib layer (pagecache/filecache.py says why).
+    CACHES["default"]["BACKEND"] = "pagecache.filecache.PageFileCache"
 # Three entries per page and language (brotli, gzip, plain): room for a clearinghouse of a
 # few thousand titles in three languages and the distinct searches of a busy day.
 CACHES["default"].setdefault("OPTIONS", {}).setdefault("MAX_ENTRIES", 50_000)

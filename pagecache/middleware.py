@@ -6,11 +6,15 @@ with no cookie set, no `Vary: Cookie` (which a CSRF token adds) and nothing priv
 Staff, who carry a session, always get a fresh render, so draft previews never land in
 the cache.
 
-It sits after LocaleMiddleware and CommonMiddleware, which have checked the host and
-chosen the language, and before the CSRF, auth and message middleware, which have nothing
-to do for a stored page. A page is stored under its absolute address (host included) and
-content coding, with the version it was rendered under and its headers in the entry; a
-stored page is served only while that version is current.
+It sits right after WhiteNoise and the session middleware, so that a stored page is
+answered before the locale, CSRF, auth and message middleware, which have nothing to do
+for it. What they
+add to a page on its way out (the language's `Vary` and `Content-Language`, the frame
+options) is in the stored response, which is kept whole, as Django's own cache
+middleware keeps it: under its absolute address (so the host is checked by
+`get_host()`, and a page rendered for one host is never served to another) and content
+coding, with the version it was rendered under; it is served only while that version is
+current.
 
 Compression happens here, once per version, because the biggest pages (an audience page,
 the whole-list JSON) are bound by their size on the wire, and brotli's 4 MB window sees
@@ -36,12 +40,10 @@ from django.utils.http import http_date
 
 from . import version
 
-# Headers each answer sets itself rather than replaying them from the entry.
-NOT_STORED = {"content-length", "content-encoding", "vary", "etag", "last-modified"}
 COMPRESSIBLE = ("text/", "application/json", "application/schema+json", "application/xml")
 COMPRESSIBLE += ("application/atom+xml",)
 MIN_COMPRESS_BYTES = 200
-IDENTITY = "identity"
+CODINGS = ("br", "gzip", "identity")
 
 
 class PageCacheMiddleware:
@@ -54,17 +56,16 @@ class PageCacheMiddleware:
         if settings.SESSION_COOKIE_NAME in request.COOKIES:
             return self.get_response(request)
         page = StoredPage(request)
-        response = get_conditional_response(
-            request, etag=page.etag, last_modified=page.last_modified
-        )
-        if response is None:
-            response = page.answer()
+        response = page.answer()
         if response is None:
             response = self.get_response(request)
             if not is_public_page(request, response):
                 return response
             response = page.store(response)
-        return page.finish(response)
+        # A 304 carries the stored page's validators, Cache-Control and Vary.
+        return get_conditional_response(
+            request, etag=response["ETag"], last_modified=page.last_modified, response=response
+        )
 
 
 def is_public_page(request, response):
@@ -83,75 +84,57 @@ def is_public_page(request, response):
 
 
 class StoredPage:
-    """One address in one content coding: its validators under the current version, and
-    its entry in the cache, read together with the version in one lookup."""
+    """One address in one content coding, and what the cache holds of it, read together
+    with the content version in one lookup."""
 
     def __init__(self, request):
         self.request = request
-        self.coding = preferred_coding(request.headers.get("Accept-Encoding", ""))
-        address = hashlib.sha256(request.build_absolute_uri().encode()).hexdigest()[:32]
-        self.key = f"page:{address}"
+        self.coding = preferred_coding(request.META.get("HTTP_ACCEPT_ENCODING", ""))
+        address = f"{request.scheme}://{request.get_host()}{request.get_full_path()}"
+        self.address = hashlib.sha256(address.encode()).hexdigest()[:32]
         self.version, found = version.current_with([self.key_for(self.coding)])
         self.entry = found.get(self.key_for(self.coding))
-        # Strong, and one per content coding: the same tag always means the same bytes.
-        language = getattr(request, "LANGUAGE_CODE", settings.LANGUAGE_CODE)
-        self.etag = f'"{self.version:x}-{language}-{self.coding}"'
         self.last_modified = version.last_modified(self.version)
 
     def key_for(self, coding):
-        return f"{self.key}:{coding}"
+        return f"page:{self.address}:{coding}"
 
     def answer(self):
-        """The stored page, or None when none is stored under the current version."""
+        """The stored response, or None when none is stored under the current version."""
         if self.entry is None or self.entry["version"] != self.version:
             return None
-        return self.response_from(self.entry)
+        return self.for_method(self.entry["response"])
 
     def store(self, response):
-        """Keep the page under every coding; answer this request from what was kept."""
-        bodies = {IDENTITY: response.content}
-        if len(response.content) >= MIN_COMPRESS_BYTES and response.get(
-            "Content-Type", ""
-        ).startswith(COMPRESSIBLE):
-            # Quality 8, once per version: much smaller than 5, far cheaper than 11.
-            bodies["br"] = brotli.compress(response.content, quality=8, lgwin=22)
-            bodies["gzip"] = gzip.compress(response.content, compresslevel=6, mtime=0)
-        headers = {k: v for k, v in response.headers.items() if k.lower() not in NOT_STORED}
-        entries = {
-            coding: {
-                "version": self.version,
-                "headers": headers,
-                "coding": coding if coding in bodies else IDENTITY,
-                "varies": len(bodies) > 1,
-                "body": bodies.get(coding, response.content),
-            }
-            for coding in ("br", "gzip", IDENTITY)
-        }
-        cache.set_many(
-            {self.key_for(coding): entry for coding, entry in entries.items()},
-            timeout=settings.PAGE_CACHE_SECONDS,
-        )
-        return self.response_from(entries[self.coding])
-
-    def response_from(self, entry):
-        response = HttpResponse(status=200)
-        for name, value in entry["headers"].items():
-            response[name] = value
-        if entry["varies"]:
-            patch_vary_headers(response, ("Accept-Encoding",))
-        if entry["coding"] != IDENTITY:
-            response["Content-Encoding"] = entry["coding"]
-        response["Content-Length"] = str(len(entry["body"]))
-        if self.request.method != "HEAD":
-            response.content = entry["body"]
-        return response
-
-    def finish(self, response):
-        response["ETag"] = self.etag
-        response["Last-Modified"] = http_date(self.last_modified)
+        """Keep the page under every coding, with its validators, and answer from the copy
+        in the coding this request asked for."""
         patch_cache_control(response, public=True, max_age=settings.PUBLIC_PAGE_MAX_AGE)
-        if response.status_code == 304:
+        response["Last-Modified"] = http_date(self.last_modified)
+        body = response.content
+        bodies = {"identity": body}
+        if len(body) >= MIN_COMPRESS_BYTES and response.get("Content-Type", "").startswith(
+            COMPRESSIBLE
+        ):
+            # Quality 8, once per version: much smaller than 5, far cheaper than 11.
+            bodies["br"] = brotli.compress(body, quality=8, lgwin=22)
+            bodies["gzip"] = gzip.compress(body, compresslevel=6, mtime=0)
             patch_vary_headers(response, ("Accept-Encoding",))
+        entries = {}
+        for coding in CODINGS:
+            stored = HttpResponse(bodies.get(coding, body), headers=response.headers)
+            if coding in bodies and coding != "identity":
+                stored["Content-Encoding"] = coding
+            stored["Content-Length"] = str(len(stored.content))
+            # Strong, one per address and coding: the same tag always means the same bytes.
+            stored["ETag"] = f'"{self.version:x}-{self.address[:8]}-{coding}"'
+            entries[self.key_for(coding)] = {"version": self.version, "response": stored}
+        cache.set_many(entries, timeout=settings.PAGE_CACHE_SECONDS)
+        return self.for_method(entries[self.key_for(self.coding)]["response"])
+
+    def for_method(self, response):
+        if self.request.method == "HEAD":
+            # The headers of the GET, Content-Length included, without its body.
+            response.content = b""
         return response
 
 
@@ -163,4 +146,4 @@ def preferred_coding(accept_encoding):
         if params.replace(" ", "") in ("q=0", "q=0.0", "q=0.00", "q=0.000"):
             continue
         accepted.add(coding.strip())
-    return next((c for c in ("br", "gzip") if c in accepted or "*" in accepted), IDENTITY)
+    return next((c for c in ("br", "gzip") if c in accepted or "*" in accepted), "identity")

@@ -117,7 +117,7 @@ def fresh_caches(settings, tmp_path):
     a page cached by one test is never served to the next."""
     settings.CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "BACKEND": "pagecache.filecache.PageFileCache",
             "LOCATION": str(tmp_path / "pages"),
         }
     }

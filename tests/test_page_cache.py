@@ -2,6 +2,7 @@
 
 import gzip
 from http import HTTPStatus
+from pathlib import Path
 
 import brotli
 import pytest
@@ -319,3 +320,13 @@ def test_the_header_shows_a_district_or_audience_edit_at_once(visitor, clever, d
     page = text(visitor, "/vendors/clever/")
     assert "Renamed Public Schools" in page
     assert "Family Data" in page
+
+
+def test_a_damaged_cache_file_is_rendered_again_not_an_error(visitor, clever, settings):
+    first = visitor.get("/parent-data/")
+    folder = Path(settings.CACHES["default"]["LOCATION"])
+    for stored in folder.iterdir():
+        stored.write_bytes(stored.read_bytes()[:20])  # as a full disk leaves it
+    again = visitor.get("/parent-data/")
+    assert again.status_code == HTTPStatus.OK
+    assert again.content == first.content

@@ -6,23 +6,23 @@ from django.utils.translation import gettext_lazy as _
 
 from .models import SharingRecord
 
+# What staff write of a record, in the order the form shows it, before its legal basis.
+RECORD_FIELDS = [
+    "audience",
+    "status",
+    "elements_intro",
+    "elements",
+    "usage_statement",
+    "destruction_term",
+]
+
 
 class SharingRecordForm(forms.ModelForm):
     """A sharing record as staff edit it, inline on its title or on its own."""
 
     class Meta:
         model = SharingRecord
-        fields = [
-            "vendor",
-            "audience",
-            "status",
-            "elements_intro",
-            "elements",
-            "usage_statement",
-            "destruction_term",
-            "legal_basis",
-            "legal_basis_other",
-        ]
+        fields = ["vendor", *RECORD_FIELDS, "legal_basis", "legal_basis_other"]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

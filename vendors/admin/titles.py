@@ -18,7 +18,7 @@ from modeltranslation.admin import (
 )
 from simple_history.admin import SimpleHistoryAdmin
 
-from ..forms import SharingRecordForm
+from ..forms import RECORD_FIELDS, SharingRecordForm
 from ..history import deleted_vendors, restore_vendor
 from ..models import (
     Audience,
@@ -53,15 +53,7 @@ class SharingRecordInline(PublisherStatusMixin, TranslationStackedInline):
     extra = 0
     autocomplete_fields = ["usage_statement", "destruction_term"]
     filter_horizontal = ["elements"]
-    fields = [
-        "audience",
-        "status",
-        "elements_intro",
-        "elements",
-        "usage_statement",
-        "destruction_term",
-        ("legal_basis", "legal_basis_other"),
-    ]
+    fields = [*RECORD_FIELDS, ("legal_basis", "legal_basis_other")]
 
     def get_max_num(self, request, obj=None, **kwargs):
         # One record per audience: the form offers no more rows than there are audiences.

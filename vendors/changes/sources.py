@@ -62,18 +62,7 @@ def _field_names(model, fields):
 
 
 # What a parent can read of a title; timestamps, status and derived text are not news.
-VENDOR_FIELDS = [
-    "name",
-    "slug",
-    "company",
-    "description",
-    "privacy_policy_label",
-    "privacy_policy_url",
-    "terms_label",
-    "terms_url",
-    "website_label",
-    "website_url",
-]
+VENDOR_FIELDS = ["name", "slug", "company", "description", *Vendor.LINK_FIELDS]
 
 
 def vendor_changes(history):

@@ -177,6 +177,16 @@ class Vendor(models.Model):
         agreements = list(self.agreements.all())
         return bool(agreements) and all(a.status == AgreementStatus.ENDED for a in agreements)
 
+    # Each link's label and address, in the order the page shows them.
+    LINK_FIELDS = (
+        "privacy_policy_label",
+        "privacy_policy_url",
+        "terms_label",
+        "terms_url",
+        "website_label",
+        "website_url",
+    )
+
     @property
     def links(self):
         """The three links in the order the page shows them: (heading, label field, url). The

@@ -27,12 +27,7 @@ VENDOR_COLUMNS = [
     "company",
     "status",
     "description",
-    "privacy_policy_label",
-    "privacy_policy_url",
-    "terms_label",
-    "terms_url",
-    "website_label",
-    "website_url",
+    *Vendor.LINK_FIELDS,
 ]
 
 # Added after the first release: exported, but a file without them still imports and
