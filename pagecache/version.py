@@ -6,6 +6,9 @@ and every page is rendered again on its next request. The version lives in the d
 cache, which every worker process shares (the host's file cache, or Redis with
 CACHE_URL), so a write in one worker retires the pages every other worker serves.
 
+`cached()` keeps anything else derived from the content (the search's lists of titles)
+under the same version, in the same store.
+
 An app opts in with `track_writes(app_label)` in its `ready()`: every save, delete and
 many-to-many change of its models, history models included, then moves the version.
 """
@@ -13,6 +16,7 @@ many-to-many change of its models, history models included, then moves the versi
 import time
 
 from django.apps import apps
+from django.conf import settings
 from django.core.cache import cache
 from django.core.signals import request_finished, request_started
 from django.db import connections, transaction
@@ -40,6 +44,29 @@ def current_with(keys):
     found = cache.get_many([KEY, *keys])
     version = found.pop(KEY, None)
     return (version if version is not None else current()), found
+
+
+def cached_many(keys, compute):
+    """{key: value} for these cache keys, each value computed once per content version and
+    kept in the shared cache, like a rendered page: for what is derived from the content
+    and costs more to work out than to read. `compute(missing_keys)` returns
+    {key: value} for the keys not stored under the current version."""
+    version, found = current_with(keys)
+    values = {key: entry[1] for key, entry in found.items() if entry[0] == version}
+    missing = [key for key in keys if key not in values]
+    if missing:
+        computed = compute(missing)
+        cache.set_many(
+            {key: (version, value) for key, value in computed.items()},
+            timeout=settings.PAGE_CACHE_SECONDS,
+        )
+        values.update(computed)
+    return values
+
+
+def cached(key, compute):
+    """The value of `compute()`, worked out once per content version (see cached_many)."""
+    return cached_many([key], lambda missing: {key: compute()})[key]
 
 
 def last_modified(version):

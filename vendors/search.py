@@ -12,12 +12,18 @@ SQLite form, so no model field names it and the query reaches it through `RawSQL
 import re
 from dataclasses import dataclass, field
 
+from django.contrib.postgres.aggregates import ArrayAgg
 from django.contrib.postgres.search import SearchQuery, SearchVectorField
 from django.core.exceptions import BadRequest
 from django.db import connection
 from django.db.models import Exists, OuterRef, Prefetch, Q
 from django.db.models.expressions import RawSQL
+from django.template.loader import render_to_string
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
+
+from pagecache import version
 
 from .models import Agreement, AgreementStatus, DataElement, SharingRecord, Vendor, fold_for_search
 
@@ -25,6 +31,7 @@ from .models import Agreement, AgreementStatus, DataElement, SharingRecord, Vend
 MAX_QUERY_LENGTH = 200
 MAX_TERMS = 8
 MAX_FILTER_VALUES = 100
+RESULT_TEMPLATE = "includes/search_result.html"
 SLUG_RE = re.compile(r"^[-\w]{1,100}$")
 
 
@@ -82,32 +89,90 @@ def records_matching(records, terms, elements):
 
 
 def titles_matching(terms, matching_elements):
-    """Public titles whose own words match or that share a matching element in a public
-    record, by name; former vendors included, since their data may not be destroyed yet."""
+    """The ids, by name, of public titles whose own words match or that share a matching
+    element in a public record; former vendors included, since their data may not be
+    destroyed yet.
+
+    The database is asked only which titles' words match. Which titles search lists, in
+    what order, and which share each element change only with a write, so they are read
+    once per content version: at 5,000 titles on PostgreSQL, asking the database the
+    whole question took 20-35 ms for a broad word like "parent"."""
+    found = matching_ids(vendors_matching(terms)) | titles_sharing(matching_elements)
+    return [pk for pk in searchable_titles() if pk in found]
+
+
+def searchable_titles():
+    """Ids of the titles search can list (public, with a public record), by name."""
     public_records = SharingRecord.objects.public().filter(vendor=OuterRef("pk"))
-    found = Q(pk__in=vendors_matching(terms).order_by().values("pk"))
-    if matching_elements:
-        found |= Exists(public_records.filter(elements__in=matching_elements))
-    return (
-        Vendor.objects.public()
-        .filter(Exists(public_records))
-        .filter(found)
-        .order_by("name", "pk")
-        .only("name", "slug", "company", "description", "status")
+    return version.cached(
+        "search:titles",
+        lambda: list(
+            Vendor.objects.public()
+            .filter(Exists(public_records))
+            .order_by("name", "pk")
+            .values_list("pk", flat=True)
+        ),
     )
 
 
-def with_result_details(vendors):
-    """What a search result shows besides the title: the audiences it is public in."""
-    return vendors.prefetch_related(
-        Prefetch(
-            "sharing_records",
-            queryset=SharingRecord.objects.public()
-            .select_related("audience")
-            .only("vendor", "audience__slug", "audience__title"),
-            to_attr="public_records",
+def matching_ids(vendors):
+    if connection.vendor == "postgresql":
+        # One row holding an array: a broad word matches thousands of titles, and reading
+        # their ids as rows cost twice what the database took to find them.
+        return set(vendors.aggregate(ids=ArrayAgg("pk"))["ids"] or ())
+    return set(vendors.values_list("pk", flat=True))
+
+
+def titles_sharing(elements):
+    """Ids of the titles with a public record that shares any of these elements."""
+    keys = {f"search:sharing:{element.pk}": element.pk for element in elements}
+
+    def compute(missing):
+        found = {keys[key]: set() for key in missing}
+        pairs = SharingRecord.elements.through.objects.filter(
+            dataelement_id__in=found, sharingrecord__in=SharingRecord.objects.public()
+        ).values_list("dataelement_id", "sharingrecord__vendor_id")
+        for element_id, vendor_id in pairs.distinct():
+            found[element_id].add(vendor_id)
+        return {f"search:sharing:{pk}": ids for pk, ids in found.items()}
+
+    return set().union(*version.cached_many(list(keys), compute).values())
+
+
+def results(ids):
+    """Each title's search result as HTML, in the order of `ids`.
+
+    A result shows its title alone, whatever words found it, so each is rendered once per
+    language and content version and kept beside the pages: a new search renders only the
+    titles no search has shown since the last write (reading and rendering 25 results had
+    been a third of a new search's time)."""
+    language = get_language()
+    keys = {f"search-result:{language}:{pk}": pk for pk in ids}
+
+    def render(missing):
+        vendors = (
+            Vendor.objects.filter(pk__in=[keys[key] for key in missing])
+            .only("name", "slug", "company", "description", "status")
+            .prefetch_related(
+                Prefetch(
+                    "sharing_records",
+                    queryset=SharingRecord.objects.public()
+                    .select_related("audience")
+                    .only("vendor", "audience__slug", "audience__title"),
+                    to_attr="public_records",
+                )
+            )
         )
-    )
+        return {
+            f"search-result:{language}:{vendor.pk}": render_to_string(
+                RESULT_TEMPLATE, {"vendor": vendor}
+            )
+            for vendor in vendors
+        }
+
+    found = version.cached_many(list(keys), render)
+    # This site's own render of escaped text, read back from its own cache.
+    return [mark_safe(found[key]) for key in keys if key in found]  # noqa: S308
 
 
 def slugs_from(query_dict, name):
@@ -179,14 +244,18 @@ class Filters:
 
 def catalog():
     """Categories with their elements (as `catalog_elements`), for the filter checkboxes
-    and for matching words against elements, in one query. An empty category offers
-    nothing to filter by, so it is left out."""
-    categories = {}
-    for element in DataElement.objects.with_category():
-        category = categories.setdefault(element.category_id, element.category)
-        category.__dict__.setdefault("catalog_elements", []).append(element)
-        element.category = category
-    return list(categories.values())
+    and for matching words against elements; read once per content version. An empty
+    category offers nothing to filter by, so it is left out."""
+
+    def read():
+        categories = {}
+        for element in DataElement.objects.with_category():
+            category = categories.setdefault(element.category_id, element.category)
+            category.__dict__.setdefault("catalog_elements", []).append(element)
+            element.category = category
+        return list(categories.values())
+
+    return version.cached("search:catalog", read)
 
 
 def elements_of(categories):

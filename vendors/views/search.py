@@ -6,8 +6,8 @@ from ..search import (
     catalog,
     elements_matching,
     elements_of,
+    results,
     titles_matching,
-    with_result_details,
 )
 
 SEARCH_RESULTS_PER_PAGE = 25
@@ -26,7 +26,7 @@ class SearchView(TemplateView):
             matching_elements = elements_matching(filters.terms, elements_of(catalog()))
             titles = titles_matching(filters.terms, matching_elements)
             page = Paginator(titles, SEARCH_RESULTS_PER_PAGE).get_page(self.request.GET.get("page"))
-            page.object_list = with_result_details(page.object_list)
+            page.object_list = results(page.object_list)
         return super().get_context_data(
             filters=filters, matching_elements=matching_elements, page=page, **kwargs
         )
