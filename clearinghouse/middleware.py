@@ -3,9 +3,8 @@
 import logging
 
 from django.conf import settings
-from django.db import DatabaseError, InterfaceError, OperationalError, connection
+from django.db import DatabaseError, connection
 from django.http import HttpResponse
-from django.template.loader import render_to_string
 
 logger = logging.getLogger("clearinghouse.availability")
 
@@ -62,30 +61,3 @@ class HealthCheckMiddleware:
             if not connection.in_atomic_block:
                 connection.close_if_unusable_or_obsolete()
         return self.plain("ok")
-
-
-class DatabaseUnavailableMiddleware:
-    """When the database is gone, visitors get a styled 503 page instead of an error page.
-
-    The page is rendered without a request context, so it needs nothing from the
-    database; Retry-After tells browsers and crawlers the outage is temporary.
-    Django reconnects on the next request by itself once the database is back.
-    """
-
-    RETRY_AFTER_SECONDS = 30
-
-    def __init__(self, get_response):
-        self.get_response = get_response
-
-    def __call__(self, request):
-        return self.get_response(request)
-
-    def process_exception(self, request, exception):
-        # Only "cannot reach the database": a broken query is a bug and stays a 500.
-        if not isinstance(exception, OperationalError | InterfaceError):
-            return None
-        logger.error("database unavailable: %s %s", request.method, request.path, exc_info=True)
-        response = HttpResponse(render_to_string("503.html"), status=503)
-        response["Retry-After"] = str(self.RETRY_AFTER_SECONDS)
-        response["Cache-Control"] = "no-store"
-        return response

@@ -77,7 +77,6 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Records who made each change in the history tables.
     "simple_history.middleware.HistoryRequestMiddleware",
-    "clearinghouse.middleware.DatabaseUnavailableMiddleware",
     # Last, as django-axes asks: it turns a lockout raised by the login view into its page.
     "axes.middleware.AxesMiddleware",
 ]

@@ -5,6 +5,8 @@ from django.urls import include, path
 
 # The admin stays unprefixed. The public pages answer in English at the addresses already
 # sent to parents (/parent-data/), and in Spanish and Haitian Creole under /es/ and /ht/.
+handler500 = "clearinghouse.errors.server_error_or_outage"
+
 urlpatterns = [
     # Before the admin site, whose catch-all would otherwise answer for the dashboard.
     path(settings.ADMIN_URL, include("vendors.admin.urls")),

@@ -25,18 +25,22 @@ as GZipMiddleware would, would cost more than the render it replaces. The README
 
 import gzip
 import hashlib
+import time
 
 import brotli
 from django.conf import settings
+from django.contrib.auth import SESSION_KEY
 from django.core.cache import cache
-from django.http import HttpResponse
+from django.http import HttpResponse, HttpResponseRedirect
+from django.urls import Resolver404, resolve
+from django.utils import translation
 from django.utils.cache import (
     get_conditional_response,
     has_vary_header,
     patch_cache_control,
     patch_vary_headers,
 )
-from django.utils.http import http_date
+from django.utils.http import http_date, parse_http_date_safe
 
 from . import version
 
@@ -51,21 +55,55 @@ class PageCacheMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        if request.method not in ("GET", "HEAD"):
-            return self.get_response(request)
-        if settings.SESSION_COOKIE_NAME in request.COOKIES:
+        if request.method not in ("GET", "HEAD") or not is_anonymous(request):
             return self.get_response(request)
         page = StoredPage(request)
         response = page.answer()
         if response is None:
+            redirect = canonical_redirect(request)
+            if redirect is not None:
+                return redirect
             response = self.get_response(request)
+            if response.status_code == 503 and page.entry is not None:
+                # The database is unreachable: the last good copy beats an error page.
+                return page.stale(response)
             if not is_public_page(request, response):
                 return response
             response = page.store(response)
-        # A 304 carries the stored page's validators, Cache-Control and Vary.
-        return get_conditional_response(
-            request, etag=response["ETag"], last_modified=page.last_modified, response=response
-        )
+        return page.validated(response)
+
+
+def is_anonymous(request):
+    """No signed-in staff member: no session cookie, or one that names no signed-in user
+    (made up, expired or signed out), which costs a session lookup, never a render."""
+    if settings.SESSION_COOKIE_NAME not in request.COOKIES:
+        return True
+    return SESSION_KEY not in request.session
+
+
+def canonical_redirect(request):
+    """A redirect to the page's address without the query parameters its view does not
+    read (tracking tags, cache-busters), so that they never make new entries; None when
+    the address is already canonical or its view has not said what it reads (its
+    `query_parameters`). Temporary: a view may read more parameters one day."""
+    if not request.GET:
+        return None
+    # Resolved in the address's own language, as LocaleMiddleware (later) will choose it.
+    language = translation.get_language_from_path(request.path_info) or settings.LANGUAGE_CODE
+    try:
+        with translation.override(language):
+            match = resolve(request.path_info)
+    except Resolver404:
+        return None
+    view = getattr(match.func, "view_class", match.func)
+    reads = getattr(view, "query_parameters", None)
+    if reads is None or set(request.GET) <= set(reads):
+        return None
+    query = request.GET.copy()
+    for name in set(query) - set(reads):
+        del query[name]
+    address = request.path + (f"?{query.urlencode()}" if query else "")
+    return HttpResponseRedirect(address)
 
 
 def is_public_page(request, response):
@@ -94,7 +132,6 @@ class StoredPage:
         self.address = hashlib.sha256(address.encode()).hexdigest()[:32]
         self.version, found = version.current_with([self.key_for(self.coding)])
         self.entry = found.get(self.key_for(self.coding))
-        self.last_modified = version.last_modified(self.version)
 
     def key_for(self, coding):
         return f"page:{self.address}:{coding}"
@@ -109,7 +146,6 @@ class StoredPage:
         """Keep the page under every coding, with its validators, and answer from the copy
         in the coding this request asked for."""
         patch_cache_control(response, public=True, max_age=settings.PUBLIC_PAGE_MAX_AGE)
-        response["Last-Modified"] = http_date(self.last_modified)
         body = response.content
         bodies = {"identity": body}
         if len(body) >= MIN_COMPRESS_BYTES and response.get("Content-Type", "").startswith(
@@ -131,6 +167,35 @@ class StoredPage:
         cache.set_many(entries, timeout=settings.PAGE_CACHE_SECONDS)
         return self.for_method(entries[self.key_for(self.coding)]["response"])
 
+    def validated(self, response):
+        """The page with its Last-Modified, or a 304 that carries the stored page's
+        validators, Cache-Control and Vary.
+
+        Unless the view dated the page itself, it is dated by its content version. HTTP
+        dates count whole seconds, so a page gets that date only once its version's second
+        is over: until then another write could make a version in the same second, and a
+        client asking If-Modified-Since would be told, wrongly, that its copy is current.
+        The ETag is exact and always there."""
+        if "Last-Modified" not in response:
+            modified = version.last_modified(self.version)
+            if modified < int(time.time()):
+                response["Last-Modified"] = http_date(modified)
+        return get_conditional_response(
+            self.request,
+            etag=response["ETag"],
+            last_modified=parse_http_date_safe(response.get("Last-Modified", "")),
+            response=response,
+        )
+
+    def stale(self, error):
+        """The last copy stored, while the database cannot render a new one: marked stale
+        (RFC 9211), and not to be kept by browsers or proxies past the outage."""
+        response = self.for_method(self.entry["response"])
+        response["Cache-Status"] = "clearinghouse; hit; fwd=stale; fwd-status=503"
+        response["Retry-After"] = error.get("Retry-After", "30")
+        patch_cache_control(response, public=True, max_age=0, must_revalidate=True)
+        return response
+
     def for_method(self, response):
         if self.request.method == "HEAD":
             # The headers of the GET, Content-Length included, without its body.
@@ -147,3 +212,15 @@ def preferred_coding(accept_encoding):
             continue
         accepted.add(coding.strip())
     return next((c for c in ("br", "gzip") if c in accepted or "*" in accepted), "identity")
+
+
+def reads_query_parameters(*names):
+    """Says which query parameters a view reads (none, if called with none). The page cache
+    redirects an address that carries others to the same address without them, rather
+    than keep a copy of the page for every made-up parameter."""
+
+    def declare(view):
+        view.query_parameters = names
+        return view
+
+    return declare

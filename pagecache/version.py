@@ -73,24 +73,17 @@ def last_modified(version):
     return version // NS_PER_SECOND
 
 
-def bump(*, new_second=True):
-    """Move to a new version and return it.
-
-    With new_second, the version moves at least one whole second past the old one: HTTP
-    dates have a resolution of one second, and if two committed versions shared a second,
-    a client revalidating with If-Modified-Since alone would be told its stale copy is
-    current.
-    """
-    previous = cache.get(KEY) or 0
-    floor = (last_modified(previous) + 1) * NS_PER_SECOND if new_second else previous + 1
-    version = max(time.time_ns(), floor)
+def bump():
+    """Move to a new version, the time now (a nanosecond past the old one if the clock has
+    not moved), and return it: a version never claims a time later than now."""
+    version = max(time.time_ns(), (cache.get(KEY) or 0) + 1)
     cache.set(KEY, version, timeout=None)
     return version
 
 
 def _bump_after_commit():
     _forget_bumps()
-    bump(new_second=True)
+    bump()
 
 
 def record_write(using=None):
@@ -99,16 +92,16 @@ def record_write(using=None):
     Inside a transaction the version moves at once (so the writing request, and a test,
     sees its own change) and again after the commit: another worker may have rendered the
     old rows under the first move, and the second one retires that page. Each happens once
-    per transaction and request, so an import of a thousand rows costs two moves and moves
-    Last-Modified by one second, not a thousand.
+    per transaction and request, so an import of a thousand rows costs two moves, not a
+    thousand.
     """
     connection = transaction.get_connection(using)
     if not connection.in_atomic_block:
-        bump(new_second=True)
+        bump()
         return
     if not getattr(connection, "_content_version_bumped", False):
         connection._content_version_bumped = True
-        bump(new_second=False)
+        bump()
     if not any(entry[1] is _bump_after_commit for entry in connection.run_on_commit):
         transaction.on_commit(_bump_after_commit, using=using, robust=True)
 

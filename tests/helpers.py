@@ -4,6 +4,7 @@ spreadsheet to the admin's import, and skip (or, in CI, fail) when a tool or fil
 import json
 import os
 import subprocess
+import time
 from http import HTTPStatus
 from pathlib import Path
 
@@ -111,3 +112,9 @@ def new_title_csv(**overrides):
     data = tablib.Dataset(headers=list(row))
     data.append(list(row.values()))
     return data.csv
+
+
+def wait_for_the_next_second():
+    """HTTP dates count whole seconds, and a page states its Last-Modified only once the
+    second of its content version is over."""
+    time.sleep(1.01 - time.time() % 1)

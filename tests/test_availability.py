@@ -20,6 +20,11 @@ from tests.factories import SharingRecordFactory
 pytestmark = pytest.mark.django_db
 
 
+def visitor():
+    # As a browser meets it: the exception becomes the site's error page, not a test error.
+    return Client(raise_request_exception=False)
+
+
 def database_down():
     return mock.patch.object(
         CursorWrapper,
@@ -72,9 +77,9 @@ def test_health_checks_are_never_cached(client):
     assert client.get("/healthz")["Cache-Control"] == "no-store"
 
 
-def test_a_page_that_needs_the_database_gets_a_styled_503_while_it_is_down(client, district):
+def test_a_page_that_needs_the_database_gets_a_styled_503_while_it_is_down(district):
     with database_down():
-        response = client.get(reverse("vendors:vendor_list"))
+        response = visitor().get(reverse("vendors:vendor_list"))
     assert response.status_code == HTTPStatus.SERVICE_UNAVAILABLE
     content = response.content.decode()
     assert "This page is temporarily unavailable" in content
@@ -83,20 +88,50 @@ def test_a_page_that_needs_the_database_gets_a_styled_503_while_it_is_down(clien
     assert "OperationalError" not in content
 
 
-def test_the_503_page_tells_clients_to_retry(client):
+def test_the_503_page_tells_clients_to_retry():
     with database_down():
-        response = client.get(reverse("vendors:home"))
+        response = visitor().get(reverse("vendors:home"))
     assert response["Retry-After"] == "30"
     assert response["Cache-Control"] == "no-store"
 
 
-def test_the_site_recovers_by_itself_when_the_database_returns(client, district, parent_audience):
+def test_the_site_recovers_by_itself_when_the_database_returns(district, parent_audience):
     SharingRecordFactory(vendor__name="Clever", audience=parent_audience)
     with database_down():
-        assert client.get("/vendors/").status_code == HTTPStatus.SERVICE_UNAVAILABLE
-    response = client.get("/vendors/")
+        assert visitor().get("/vendors/").status_code == HTTPStatus.SERVICE_UNAVAILABLE
+    response = visitor().get("/vendors/")
     assert response.status_code == HTTPStatus.OK
     assert b"Clever" in response.content
+
+
+def test_a_signed_in_staff_member_gets_the_styled_503_too(publisher_client, district):
+    publisher_client.raise_request_exception = False
+    publisher_client.get("/admin/")
+    with database_down():
+        response = publisher_client.get("/vendors/")
+    assert response.status_code == HTTPStatus.SERVICE_UNAVAILABLE
+    assert response["Retry-After"] == "30"
+    assert "This page is temporarily unavailable" in response.content.decode()
+
+
+def test_the_last_good_copy_of_a_page_is_served_marked_stale_while_the_database_is_down(
+    district, parent_audience
+):
+    record = SharingRecordFactory(vendor__name="Clever", audience=parent_audience)
+    first = visitor().get("/parent-data/")
+    record.vendor.save()  # an edit: every stored page is now out of date
+    with database_down():
+        response = visitor().get("/parent-data/")
+    assert response.status_code == HTTPStatus.OK
+    assert response.content == first.content
+    assert "fwd=stale" in response["Cache-Status"]
+    assert "max-age=0" in response["Cache-Control"]
+
+
+def test_a_page_never_stored_gets_the_503_while_the_database_is_down(district):
+    with database_down():
+        response = visitor().get("/data-elements/")
+    assert response.status_code == HTTPStatus.SERVICE_UNAVAILABLE
 
 
 @pytest.fixture

@@ -1,6 +1,8 @@
 """Cached public pages: never stale after a write, free to revalidate, never private."""
 
 import gzip
+from datetime import UTC, datetime
+from email.utils import parsedate_to_datetime
 from http import HTTPStatus
 from pathlib import Path
 
@@ -14,7 +16,7 @@ from django.urls import reverse
 from pagecache import version
 from tests.admin_forms import change_form_data
 from tests.factories import DataElementFactory, SharingRecordFactory, VendorFactory
-from tests.helpers import confirm, new_title_csv, upload
+from tests.helpers import confirm, new_title_csv, upload, wait_for_the_next_second
 from vendors.models import PublicationStatus, Vendor
 
 pytestmark = pytest.mark.django_db
@@ -60,6 +62,7 @@ def test_a_request_carrying_the_etag_gets_304_without_queries(
 def test_a_request_carrying_last_modified_gets_304_without_queries(
     visitor, clever, django_assert_num_queries
 ):
+    wait_for_the_next_second()
     modified = visitor.get("/vendors/clever/")["Last-Modified"]
     with django_assert_num_queries(0):
         response = visitor.get("/vendors/clever/", headers={"if-modified-since": modified})
@@ -77,12 +80,65 @@ def test_an_old_etag_gets_the_new_page_after_an_edit(visitor, clever):
 # Real commits: the second bump runs on commit, which a test transaction never reaches.
 @pytest.mark.django_db(transaction=True)
 def test_a_committed_write_moves_last_modified_to_a_later_second(visitor, clever):
+    wait_for_the_next_second()
     modified = visitor.get("/vendors/clever/")["Last-Modified"]
     with transaction.atomic():
         clever.vendor.save()
+    wait_for_the_next_second()
     response = visitor.get("/vendors/clever/", headers={"if-modified-since": modified})
     assert response.status_code == HTTPStatus.OK
-    assert response["Last-Modified"] != modified
+    assert parsedate_to_datetime(response["Last-Modified"]) > parsedate_to_datetime(modified)
+
+
+def test_a_page_of_a_version_still_in_its_second_states_no_last_modified(visitor, clever):
+    # Another write could still make a new version within this second: only the ETag,
+    # which is exact, may be used to revalidate.
+    clever.vendor.save()
+    response = visitor.get("/vendors/clever/")
+    assert "Last-Modified" not in response
+    assert response["ETag"]
+
+
+def test_last_modified_never_runs_ahead_of_the_clock(visitor, clever):
+    for _ in range(50):
+        clever.vendor.save()  # fifty writes, each outside a transaction
+    wait_for_the_next_second()
+    response = visitor.get("/vendors/clever/")
+    modified = parsedate_to_datetime(response["Last-Modified"])
+    assert modified <= datetime.now(UTC)
+
+
+def test_a_made_up_session_cookie_is_served_from_the_cache_without_a_render(
+    clever, django_assert_max_num_queries
+):
+    first = Client().get("/parent-data/")
+    stranger = Client()
+    stranger.cookies["sessionid"] = "m4d3upm4d3upm4d3upm4d3upm4d3up12"
+    with django_assert_max_num_queries(1):  # the session lookup that finds nothing
+        again = stranger.get("/parent-data/")
+    assert again.status_code == HTTPStatus.OK
+    assert again.content == first.content
+
+
+def test_a_query_parameter_no_page_reads_redirects_to_the_page_without_it(visitor, clever):
+    response = visitor.get("/parent-data/?utm_source=newsletter&q=clever")
+    assert response.status_code == HTTPStatus.FOUND
+    assert response["Location"] == "/parent-data/?q=clever"
+    assert visitor.get("/es/vendors/?x=1")["Location"] == "/es/vendors/"
+
+
+def test_made_up_query_parameters_make_no_new_cache_entries(visitor, clever, settings):
+    visitor.get("/parent-data/")
+    folder = Path(settings.CACHES["default"]["LOCATION"])
+    stored = len(list(folder.iterdir()))
+    for number in range(5):
+        visitor.get(f"/parent-data/?utm={number}")
+    assert len(list(folder.iterdir())) == stored
+
+
+def test_the_parameters_a_page_reads_still_narrow_it(visitor, clever):
+    assert visitor.get("/parent-data/?q=clever").status_code == HTTPStatus.OK
+    assert visitor.get("/search/?q=clever&page=1").status_code == HTTPStatus.OK
 
 
 def test_public_pages_may_be_kept_by_browsers_and_cdns_briefly(visitor, clever, settings):
@@ -249,6 +305,7 @@ def test_the_version_lives_in_the_cache_every_worker_shares(visitor, clever):
 
 @pytest.mark.parametrize("url", ["/parent-data/", "/es/parent-data/", "/ht/parent-data/"])
 def test_a_cached_answer_carries_the_same_headers_as_the_rendered_one(visitor, clever, url):
+    wait_for_the_next_second()
     first = visitor.get(url, headers={"accept-encoding": "gzip"})
     again = visitor.get(url, headers={"accept-encoding": "gzip"})
     assert again.content == first.content

@@ -1,10 +1,13 @@
 from django.views.generic import ListView
 
+from pagecache.middleware import reads_query_parameters
+
 from ..changes import all_changes
 
 CHANGES_PER_PAGE = 25
 
 
+@reads_query_parameters("page")
 class ChangeListView(ListView):
     """/changes/: every public change, newest first, a page at a time."""
 

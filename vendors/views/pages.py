@@ -12,6 +12,8 @@ from django.utils.decorators import method_decorator
 from django.views import View
 from django.views.generic import DetailView, ListView, TemplateView
 
+from pagecache.middleware import reads_query_parameters
+
 from ..documents import document_response, sandboxed_document
 from ..models import (
     Agreement,
@@ -40,6 +42,7 @@ def count_records(rule):
     return Count("sharing_records", filter=rule("sharing_records__"))
 
 
+@reads_query_parameters()
 class HomeView(TemplateView):
     template_name = "vendors/home.html"
 
@@ -53,6 +56,7 @@ class HomeView(TemplateView):
         )
 
 
+@reads_query_parameters("q", "element", "category", "agreement", "page")
 class AudienceView(DetailView):
     """/parent-data/, /student-data/: every published title for one audience.
 
@@ -149,6 +153,7 @@ class IndexEntry:
         return self.name[:1].upper()
 
 
+@reads_query_parameters()
 class VendorListView(ListView):
     """/vendors/: every published title, A to Z."""
 
@@ -180,6 +185,7 @@ class VendorListView(ListView):
         return context
 
 
+@reads_query_parameters()
 class VendorDetailView(DetailView):
     """/vendors/<slug>/: a title's permalink, with what it receives for each audience."""
 
@@ -206,6 +212,7 @@ class VendorDetailView(DetailView):
             return redirect(moved.vendor, permanent=True)
 
 
+@reads_query_parameters()
 class DataElementListView(ListView):
     """/data-elements/: the catalog, by category, with how many titles receive each."""
 
@@ -217,6 +224,7 @@ class DataElementListView(ListView):
         return DataElementCategory.objects.prefetch_related(Prefetch("elements", elements))
 
 
+@reads_query_parameters()
 class DataElementDetailView(DetailView):
     """/data-elements/<slug>/: which titles receive this element, for each audience."""
 
@@ -239,6 +247,7 @@ class DataElementDetailView(DetailView):
         return super().get_context_data(records_by_audience=by_audience, **kwargs)
 
 
+@reads_query_parameters()
 class IncidentListView(ListView):
     """/incidents/: every published security incident, newest first (Illinois requires a
     public list of breaches with the number of students affected and the dates)."""

@@ -1,6 +1,8 @@
 from django.core.paginator import Paginator
 from django.views.generic import TemplateView
 
+from pagecache.middleware import reads_query_parameters
+
 from ..search import (
     Filters,
     catalog,
@@ -13,6 +15,7 @@ from ..search import (
 SEARCH_RESULTS_PER_PAGE = 25
 
 
+@reads_query_parameters("q", "page")
 class SearchView(TemplateView):
     """/search/?q=…: matching titles, with the audiences each belongs to, and matching elements."""
 
