@@ -99,9 +99,11 @@ def test_a_page_of_a_version_still_in_its_second_states_no_last_modified(visitor
     assert response["ETag"]
 
 
+# Real commits, each write its own transaction, as in the admin.
+@pytest.mark.django_db(transaction=True)
 def test_last_modified_never_runs_ahead_of_the_clock(visitor, clever):
     for _ in range(50):
-        clever.vendor.save()  # fifty writes, each outside a transaction
+        clever.vendor.save()
     wait_for_the_next_second()
     response = visitor.get("/vendors/clever/")
     modified = parsedate_to_datetime(response["Last-Modified"])
