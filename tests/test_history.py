@@ -70,6 +70,14 @@ def test_history_page_lists_the_change(publisher_client, district, parent_audien
     assert "New Co" in page
 
 
+def test_the_history_page_has_no_inline_style_the_csp_would_refuse(publisher_client, district):
+    vendor = SharingRecordFactory(vendor__company="Old Co").vendor
+    vendor.save()
+    page = publisher_client.get(reverse("admin:vendors_vendor_history", args=[vendor.pk]))
+    assert page.status_code == HTTPStatus.OK
+    assert " style=" not in page.content.decode()
+
+
 def delete_title(client, vendor):
     return client.post(reverse("admin:vendors_vendor_delete", args=[vendor.pk]), {"post": "yes"})
 

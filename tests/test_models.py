@@ -97,6 +97,13 @@ def test_staff_see_drafts_and_visitors_do_not(parent_audience, admin_user):
     assert not Vendor.objects.visible_to(AnonymousUser()).exists()
 
 
+def test_summary_shows_nothing_the_sanitizer_removes():
+    vendor = VendorFactory.build(
+        description="<script>alert('x')</script>Reading <b>help</b> for <i>all</i>. More."
+    )
+    assert vendor.summary == "Reading help for all."
+
+
 def test_summary_is_the_first_sentence_as_plain_text():
     vendor = VendorFactory.build(
         description="**Clever** is a [platform](https://clever.com). It does more.\n\nMore."

@@ -1,7 +1,7 @@
 """Software titles: who receives the data, under which permalink."""
 
 import datetime
-import re
+import html
 import unicodedata
 
 from django.conf import settings
@@ -10,8 +10,10 @@ from django.db.models import Q
 from django.db.models.signals import pre_save
 from django.dispatch import receiver
 from django.urls import reverse
+from django.utils.html import strip_tags
 from django.utils.translation import gettext_lazy as _
 
+from ..markdown import render_markdown
 from .agreements import Agreement, AgreementStatus
 from .incidents import SecurityIncident
 from .publication import (
@@ -150,9 +152,11 @@ class Vendor(models.Model):
 
     @property
     def summary(self):
-        """The description's first sentence, as plain text, for lists that must stay scannable."""
-        first_paragraph = next((line for line in self.description.splitlines() if line.strip()), "")
-        plain = re.sub(r"[*_`#>\[\]]|\(https?://[^)]*\)", "", first_paragraph).strip()
+        """The description's first sentence, as plain text, for lists that must stay
+        scannable: read from the rendered, sanitized Markdown, so that nothing the sanitizer
+        removes (a script, raw HTML) shows, and no Markdown mark-up either."""
+        text = html.unescape(strip_tags(render_markdown(self.description)))
+        plain = next((line.strip() for line in text.splitlines() if line.strip()), "")
         sentence, _separator, _rest = plain.partition(". ")
         return sentence if sentence.endswith(".") or not _rest else f"{sentence}."
 
