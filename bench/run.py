@@ -52,6 +52,9 @@ class Target(NamedTuple):
     accept_encoding: str = BROWSER
     # The row whose throughput this one is divided by: the ceiling asked the same way.
     ceiling: str = "static ceiling"
+    # A header to add (a made-up session cookie), or a wrk script that makes each address.
+    header: str | None = None
+    script: str | None = None
 
 
 def free_port():
@@ -128,6 +131,13 @@ def targets():
             json_list, GZIP_ONLY, "static ceiling, gzip only"
         ),
         "static ceiling, gzip only": Target(ceiling, GZIP_ONLY, "static ceiling, gzip only"),
+        # Requests that try to skip the cache, against the audience page as usually asked.
+        "audience, made-up session cookie": Target(
+            "/parent-data/", ceiling="audience", header="Cookie: sessionid=" + "x" * 32
+        ),
+        "audience, a new made-up parameter each time": Target(
+            "/parent-data/", ceiling="audience", script="made_up.lua"
+        ),
     }
 
 
@@ -250,9 +260,11 @@ def ms(value, unit):
     return float(value) * {"us": 0.001, "ms": 1.0, "s": 1000.0, "m": 60000.0}[unit]
 
 
-def run_wrk(base, path, accept_encoding=BROWSER, connections=CONNECTIONS, script=None):
+def run_wrk(base, path, accept_encoding=BROWSER, connections=CONNECTIONS, script=None, header=None):
     command = ["wrk", f"-t{min(THREADS, connections)}", f"-c{connections}", f"-d{DURATION}s"]
     command += ["--latency", "-H", f"Accept-Encoding: {accept_encoding}"]
+    if header:
+        command += ["-H", header]
     if script:
         command += ["-s", str(script)]
     # After --, the script's arguments: a token no other run uses.
@@ -286,7 +298,16 @@ def main():
     with serving(paths) as (base, _server):
         for _ in range(ROUNDS):
             for name, target in urls.items():
-                runs[name].append(run_wrk(base, target.path, target.accept_encoding))
+                script = BENCH / target.script if target.script else None
+                runs[name].append(
+                    run_wrk(
+                        base,
+                        target.path,
+                        target.accept_encoding,
+                        script=script,
+                        header=target.header,
+                    )
+                )
             # Search with a new query each time, at one connection: the search target.
             uncached_search.append(run_wrk(base, "/", connections=1, script=BENCH / "search.lua"))
 

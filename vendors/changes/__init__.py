@@ -12,5 +12,3 @@ longer public names it as it was when it was last public.
 """
 
 from .sources import SOURCES, ChangeEntry, ChangeKind, all_changes
-
-__all__ = ["SOURCES", "ChangeEntry", "ChangeKind", "all_changes"]

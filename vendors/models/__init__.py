@@ -38,33 +38,3 @@ from .records import (
     public_records_q,
 )
 from .titles import Vendor, VendorSlugRedirect, fold_for_search
-
-__all__ = [
-    "CERTIFICATE_GRACE",
-    "DOCUMENT_FIELDS",
-    "EXPIRY_WARNING",
-    "LEGAL_BASIS_EXPLANATIONS",
-    "REVIEW_MAX_AGE",
-    "Agreement",
-    "AgreementStatus",
-    "Audience",
-    "DataElement",
-    "DataElementCategory",
-    "DestructionTerm",
-    "DistrictProfile",
-    "EndReason",
-    "LegalBasis",
-    "PublicationStatus",
-    "SecurityIncident",
-    "SharedText",
-    "SharingRecord",
-    "StatePreset",
-    "Subprocessor",
-    "UsageStatement",
-    "Vendor",
-    "VendorSlugRedirect",
-    "fold_for_search",
-    "http_url_validator",
-    "listed_records_q",
-    "public_records_q",
-]

@@ -5,11 +5,3 @@ they share (base.py)."""
 from .agreements import AgreementResource, SubprocessorResource
 from .base import MAX_IMPORT_BYTES, VendorImportForm
 from .titles import VendorResource
-
-__all__ = [
-    "MAX_IMPORT_BYTES",
-    "AgreementResource",
-    "SubprocessorResource",
-    "VendorImportForm",
-    "VendorResource",
-]
