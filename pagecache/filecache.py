@@ -4,7 +4,8 @@ The page cache stores bodies that are already brotli or gzip: zlib saves nothing
 and inflating them again on every hit was most of what a hit of a large page cost (see
 the README's "Performance"). Only the public methods that read or write a value are
 overridden; the file layout (the expiry, then the pickled value) and every private
-helper are Django's own. Its own suffix keeps it from reading Django's zlib files, should
+helper are Django's own. The page cache never calls `touch()`, whose zlib copy would read
+here as a damaged file: a miss. Its own suffix keeps it from reading Django's zlib files, should
 both ever share a folder.
 
 Like Django's file cache it unpickles what it reads: the folder must be writable by the
@@ -48,10 +49,3 @@ class PageFileCache(FileBasedCache):
         except BaseException:
             os.remove(temporary)
             raise
-
-    def touch(self, key, timeout=DEFAULT_TIMEOUT, version=None):
-        value = self.get(key, version=version)
-        if value is None:
-            return False
-        self.set(key, value, timeout, version)
-        return True

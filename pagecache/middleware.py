@@ -1,26 +1,18 @@
 """Public pages rendered once per content version, compressed once, revalidated for free.
 
-A page is kept only when nothing in it can belong to one visitor: an anonymous GET (no
-session cookie) answered 200 by a view of a public namespace (PAGE_CACHE_NAMESPACES),
-with no cookie set, no `Vary: Cookie` (which a CSRF token adds) and nothing private.
-Staff, who carry a session, always get a fresh render, so draft previews never land in
-the cache.
+A page is kept when nothing in it can belong to one visitor: a GET from someone not signed
+in, answered 200 by a view of a public namespace (PAGE_CACHE_NAMESPACES), with no cookie
+set, no `Vary: Cookie` (which a CSRF token adds) and nothing private. Staff always get a
+fresh render, so draft previews never land in the cache.
 
-It sits right after WhiteNoise and the session middleware, so that a stored page is
-answered before the locale, CSRF, auth and message middleware, which have nothing to do
-for it. What they
-add to a page on its way out (the language's `Vary` and `Content-Language`, the frame
-options) is in the stored response, which is kept whole, as Django's own cache
-middleware keeps it: under its absolute address (so the host is checked by
-`get_host()`, and a page rendered for one host is never served to another) and content
-coding, with the version it was rendered under; it is served only while that version is
-current.
+It sits after the session middleware and before the locale, CSRF, auth and message
+middleware, which have nothing to do for a stored page. The response is kept whole, as
+Django's own cache middleware keeps it, with what the middleware inside added on its way
+out (the language's Vary, Content-Language): one entry per content coding, under the
+absolute address (the host checked by `get_host()`) and the version it was rendered under.
 
-Compression happens here, once per version, because the biggest pages (an audience page,
-the whole-list JSON) are bound by their size on the wire, and brotli's 4 MB window sees
-what every title repeats, where gzip's 32 KB window cannot. Compressing on each request,
-as GZipMiddleware would, would cost more than the render it replaces. The README's
-"Performance" has the measured sizes and throughput.
+Compression happens here, once per version: the biggest pages are bound by their size on
+the wire, and brotli's window sees what every title repeats, which gzip's cannot.
 """
 
 import gzip
@@ -82,10 +74,10 @@ def is_anonymous(request):
 
 
 def canonical_redirect(request):
-    """A redirect to the page's address without the query parameters its view does not
-    read (tracking tags, cache-busters), so that they never make new entries; None when
-    the address is already canonical or its view has not said what it reads (its
-    `query_parameters`). Temporary: a view may read more parameters one day."""
+    """For a public page, a redirect to its address without the query parameters its view
+    does not read (tracking tags, cache-busters: `reads_query_parameters` names those it
+    reads; none, if it says nothing), so that they make no new entries. None when the
+    address is already canonical. Temporary: a view may read more parameters one day."""
     if not request.GET:
         return None
     # Resolved in the address's own language, as LocaleMiddleware (later) will choose it.
@@ -95,9 +87,10 @@ def canonical_redirect(request):
             match = resolve(request.path_info)
     except Resolver404:
         return None
-    view = getattr(match.func, "view_class", match.func)
-    reads = getattr(view, "query_parameters", None)
-    if reads is None or set(request.GET) <= set(reads):
+    if set(match.namespaces).isdisjoint(settings.PAGE_CACHE_NAMESPACES):
+        return None
+    reads = getattr(getattr(match.func, "view_class", match.func), "query_parameters", ())
+    if set(request.GET) <= set(reads):
         return None
     query = request.GET.copy()
     for name in set(query) - set(reads):
@@ -215,9 +208,9 @@ def preferred_coding(accept_encoding):
 
 
 def reads_query_parameters(*names):
-    """Says which query parameters a view reads (none, if called with none). The page cache
-    redirects an address that carries others to the same address without them, rather
-    than keep a copy of the page for every made-up parameter."""
+    """Says which query parameters a public view reads. The page cache redirects an address
+    that carries others to the same address without them, rather than keep a copy of the
+    page for every made-up parameter."""
 
     def declare(view):
         view.query_parameters = names

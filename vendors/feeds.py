@@ -7,14 +7,11 @@ from django.urls import reverse, reverse_lazy
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.translation import gettext_lazy as _
 
-from pagecache.middleware import reads_query_parameters
-
 from .changes import all_changes
 
 FEED_LENGTH = 50
 
 
-@reads_query_parameters()
 class ChangesFeed(Feed):
     feed_type = Atom1Feed
     title = _("What changed in the data sharing clearinghouse")

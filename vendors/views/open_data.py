@@ -9,8 +9,6 @@ from django.utils.cache import get_conditional_response, patch_cache_control
 from django.utils.translation import gettext as _
 from django.views import View
 
-from pagecache.middleware import reads_query_parameters
-
 from ..models import DistrictProfile
 from ..open_data import SCHEMA_PATH, last_modified, public_vendors, public_vendors_with_incidents
 from ..open_data.api import vendor_document, vendor_list_document
@@ -28,7 +26,6 @@ CACHE_MAX_AGE = 300
 COMPACT_JSON = {"ensure_ascii": False, "separators": (",", ":")}
 
 
-@reads_query_parameters()
 class ExportView(View):
     """Renders the body, then answers 304 when the client already has it (ETag is the
     body's hash, so any visible change, even a renamed element, gives a new one)."""
@@ -116,7 +113,6 @@ class JsonDetailView(ExportView):
         return JsonResponse(document, json_dumps_params=COMPACT_JSON)
 
 
-@reads_query_parameters()
 def schema_view(request):
     """/api/v1/schema.json: the JSON Schema the API promises, for clients to validate against."""
     response = HttpResponse(SCHEMA_PATH.read_bytes(), content_type="application/schema+json")

@@ -42,7 +42,6 @@ def count_records(rule):
     return Count("sharing_records", filter=rule("sharing_records__"))
 
 
-@reads_query_parameters()
 class HomeView(TemplateView):
     template_name = "vendors/home.html"
 
@@ -153,7 +152,6 @@ class IndexEntry:
         return self.name[:1].upper()
 
 
-@reads_query_parameters()
 class VendorListView(ListView):
     """/vendors/: every published title, A to Z."""
 
@@ -185,7 +183,6 @@ class VendorListView(ListView):
         return context
 
 
-@reads_query_parameters()
 class VendorDetailView(DetailView):
     """/vendors/<slug>/: a title's permalink, with what it receives for each audience."""
 
@@ -212,7 +209,6 @@ class VendorDetailView(DetailView):
             return redirect(moved.vendor, permanent=True)
 
 
-@reads_query_parameters()
 class DataElementListView(ListView):
     """/data-elements/: the catalog, by category, with how many titles receive each."""
 
@@ -224,7 +220,6 @@ class DataElementListView(ListView):
         return DataElementCategory.objects.prefetch_related(Prefetch("elements", elements))
 
 
-@reads_query_parameters()
 class DataElementDetailView(DetailView):
     """/data-elements/<slug>/: which titles receive this element, for each audience."""
 
@@ -247,7 +242,6 @@ class DataElementDetailView(DetailView):
         return super().get_context_data(records_by_audience=by_audience, **kwargs)
 
 
-@reads_query_parameters()
 class IncidentListView(ListView):
     """/incidents/: every published security incident, newest first (Illinois requires a
     public list of breaches with the number of students affected and the dates)."""
