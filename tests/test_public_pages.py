@@ -141,6 +141,32 @@ def test_renamed_slug_redirects_permanently_from_the_old_address(client, publish
     assert client.get(response["Location"]).status_code == HTTPStatus.OK
 
 
+def test_an_old_slug_of_a_draft_title_is_not_found_by_visitors(client, draft_vendor):
+    draft_vendor.slug = "secret-draft-renamed"
+    draft_vendor.save()
+    response = client.get("/vendors/secret-draft/")
+    assert response.status_code == HTTPStatus.NOT_FOUND
+    assert "secret-draft-renamed" not in response.content.decode()
+
+
+def test_staff_follow_an_old_slug_to_a_draft_title(admin_client, draft_vendor):
+    draft_vendor.slug = "secret-draft-renamed"
+    draft_vendor.save()
+    response = admin_client.get("/vendors/secret-draft/")
+    assert response.status_code == HTTPStatus.MOVED_PERMANENTLY
+    assert response["Location"] == "/vendors/secret-draft-renamed/"
+
+
+def test_an_old_slug_of_a_former_vendor_still_redirects(client, published_record):
+    vendor = published_record.vendor
+    vendor.slug = "clever-sso"
+    vendor.status = PublicationStatus.RETIRED
+    vendor.save()
+    response = client.get("/vendors/clever/")
+    assert response.status_code == HTTPStatus.MOVED_PERMANENTLY
+    assert response["Location"] == "/vendors/clever-sso/"
+
+
 def test_renamed_slug_keeps_the_old_audience_page_anchor(client, published_record):
     vendor = published_record.vendor
     vendor.slug = "clever-sso"
