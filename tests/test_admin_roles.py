@@ -5,6 +5,7 @@ from django.contrib.auth.models import Group
 from django.test import Client
 from django.urls import reverse
 
+from tests import admin_forms
 from tests.admin_forms import NO_VENDOR_INLINES, change_form_data
 from tests.factories import SharingRecordFactory, VendorFactory
 from vendors.models import PublicationStatus, Vendor
@@ -33,11 +34,7 @@ def test_publisher_group_may_also_publish_and_delete():
 
 
 def post_action(client, action, vendors):
-    return client.post(
-        reverse("admin:vendors_vendor_changelist"),
-        {"action": action, "_selected_action": [vendor.pk for vendor in vendors]},
-        follow=True,
-    )
+    return admin_forms.post_action(client, action, vendors, follow=True)
 
 
 def test_editor_is_not_offered_the_publish_action(editor_client, district):
@@ -160,10 +157,7 @@ def test_publisher_can_unpublish_a_single_sharing_record(
     publisher_client, district, parent_audience
 ):
     record = SharingRecordFactory(audience=parent_audience, vendor__name="Half App")
-    publisher_client.post(
-        reverse("admin:vendors_sharingrecord_changelist"),
-        {"action": "unpublish", "_selected_action": [record.pk]},
-    )
+    post_action(publisher_client, "unpublish", [record])
     record.refresh_from_db()
     assert record.status == PublicationStatus.DRAFT
     assert "Half App" not in Client().get("/parent-data/").content.decode()

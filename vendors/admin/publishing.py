@@ -1,13 +1,18 @@
 """What sets a publisher apart from an editor: changing a status, importing, reverting."""
 
+import logging
+
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
+from django.db import IntegrityError
 from django.utils.translation import gettext_lazy as _
 
 from ..models import PublicationStatus
 from ..resources import VendorImportForm
 
 PUBLISH_PERMISSION = "vendors.publish_vendor"
+
+logger = logging.getLogger(__name__)
 
 
 def can_publish(request):
@@ -57,7 +62,18 @@ class PublishingAdminMixin(PublisherStatusMixin):
         return super().history_form_view(request, object_id, version_id, extra_context)
 
     def change_status(self, request, queryset, status, message):
-        count = queryset.set_status(status)
+        try:
+            count = queryset.set_status(status)
+        except IntegrityError as error:
+            # set_status() is all or nothing: say so, and which rule the database held.
+            logger.exception("status action refused by the database")
+            self.message_user(
+                request,
+                _("Nothing was changed: the database refused one of the %(items)s (%(error)s).")
+                % {"items": self.opts.verbose_name_plural, "error": error},
+                messages.ERROR,
+            )
+            return
         self.message_user(request, message % {"count": count}, messages.SUCCESS)
         self.status_changed(request, queryset, status)
 
