@@ -264,28 +264,20 @@ def agreement_of(settings, tmp_path, district, parent_audience):
 
 @pytest.mark.parametrize(("role", "allowed"), ROLES)
 @pytest.mark.parametrize("field", DOCUMENTS)
-def test_only_a_publisher_makes_a_private_document_public(
-    request, agreement_of, field, role, allowed
+@pytest.mark.parametrize("public", [False, True], ids=["tick", "untick"])
+def test_only_a_publisher_ticks_or_unticks_a_documents_public_box(
+    request, agreement_of, public, field, role, allowed
 ):
     client = request.getfixturevalue(role)
-    agreement = agreement_of(field, public=False)
+    agreement = agreement_of(field, public=public)
     url, data = change_page(client, agreement)
-    data[f"{field}_public"] = "on"
+    if public:
+        del data[f"{field}_public"]  # an unticked box is not sent
+    else:
+        data[f"{field}_public"] = "on"
     assert client.post(url, data).status_code == HTTPStatus.FOUND
-    assert (download(agreement, field) is not None) is allowed
-
-
-@pytest.mark.parametrize(("role", "allowed"), ROLES)
-@pytest.mark.parametrize("field", DOCUMENTS)
-def test_only_a_publisher_makes_a_public_document_private(
-    request, agreement_of, field, role, allowed
-):
-    client = request.getfixturevalue(role)
-    agreement = agreement_of(field, public=True)
-    url, data = change_page(client, agreement)
-    del data[f"{field}_public"]  # an unticked box is not sent
-    assert client.post(url, data).status_code == HTTPStatus.FOUND
-    assert (download(agreement, field) is None) is allowed
+    downloadable = download(agreement, field) is not None
+    assert downloadable is (public is not allowed)
 
 
 @pytest.mark.parametrize(("role", "allowed"), ROLES)
