@@ -1,6 +1,7 @@
-"""Build the POST data an admin change form would send, from the page the admin rendered."""
+"""Build the POST data an admin change form or action would send, as a browser sends it."""
 
 from django.db.models.fields.files import FieldFile
+from django.urls import reverse
 
 # The title form's inline formsets, each posted empty: add this to a hand-written title form.
 NO_VENDOR_INLINES = {
@@ -38,3 +39,13 @@ def prepare(value):
     if isinstance(value, list | tuple):
         return [item.pk if hasattr(item, "pk") else item for item in value]
     return value
+
+
+def post_action(client, action, objects, **kwargs):
+    """Run an action of the admin's list of these objects' model on them."""
+    model = type(objects[0])._meta
+    return client.post(
+        reverse(f"admin:{model.app_label}_{model.model_name}_changelist"),
+        {"action": action, "_selected_action": [obj.pk for obj in objects]},
+        **kwargs,
+    )

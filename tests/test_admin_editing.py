@@ -1,18 +1,24 @@
+import datetime
+from contextlib import contextmanager
+from email.utils import parsedate_to_datetime
 from http import HTTPStatus
 
 import pytest
 from django.contrib.contenttypes.models import ContentType
+from django.db import IntegrityError, transaction
+from django.db.models.signals import pre_save
 from django.test import Client
 from django.urls import reverse
 
-from tests.admin_forms import change_form_data
+from tests.admin_forms import change_form_data, post_action
 from tests.factories import (
     DataElementCategoryFactory,
     DataElementFactory,
+    SecurityIncidentFactory,
     SharingRecordFactory,
     VendorFactory,
 )
-from vendors.models import LegalBasis, PublicationStatus, SharingRecord
+from vendors.models import LegalBasis, PublicationStatus, SharingRecord, Vendor
 
 pytestmark = pytest.mark.django_db
 
@@ -176,3 +182,69 @@ def test_title_changelist_offers_import_export_and_deleted_titles(publisher_clie
     page = publisher_client.get(reverse("admin:vendors_vendor_changelist")).content.decode()
     for name in ("import", "export", "deleted"):
         assert reverse(f"admin:vendors_vendor_{name}") in page
+
+
+@contextmanager
+def database_refuses(obj):
+    """The database refuses to save this one row, as it refuses a row that breaks a
+    constraint."""
+
+    def refuse(sender, instance, **kwargs):
+        if instance.pk == obj.pk:
+            raise IntegrityError("CHECK constraint failed: refused by the test")
+
+    pre_save.connect(refuse, sender=type(obj), dispatch_uid="refuse-one-row")
+    try:
+        yield
+    finally:
+        pre_save.disconnect(sender=type(obj), dispatch_uid="refuse-one-row")
+
+
+DRAFT, PUBLISHED = PublicationStatus.DRAFT, PublicationStatus.PUBLISHED
+
+
+@pytest.mark.parametrize(
+    ("factory", "action", "before"),
+    [
+        (VendorFactory, "publish", DRAFT),
+        (VendorFactory, "unpublish", PUBLISHED),
+        (VendorFactory, "retire", PUBLISHED),
+        (SharingRecordFactory, "publish", DRAFT),
+        (SharingRecordFactory, "unpublish", PUBLISHED),
+        (SharingRecordFactory, "retire", PUBLISHED),
+        (SecurityIncidentFactory, "publish", DRAFT),
+        (SecurityIncidentFactory, "unpublish", PUBLISHED),
+    ],
+)
+def test_a_bulk_status_action_that_fails_on_one_row_changes_no_row(
+    publisher_client, district, parent_audience, factory, action, before
+):
+    model = factory._meta.model
+    rows = factory.create_batch(5, status=before)
+    versions = sum(row.history.count() for row in rows)
+    # The last row in the order the action saves them: every other row comes first.
+    refused = model.objects.filter(pk__in=[row.pk for row in rows]).last()
+    with database_refuses(refused):
+        response = post_action(publisher_client, action, rows, follow=True)
+    assert response.status_code == HTTPStatus.OK
+    errors = [m.message for m in response.context["messages"] if m.level_tag == "error"]
+    assert len(errors) == 1
+    assert errors[0].startswith("Nothing was changed")
+    assert [row.status for row in model.objects.filter(pk__in=[r.pk for r in rows])] == [
+        before
+    ] * len(rows)
+    assert sum(row.history.count() for row in rows) == versions
+
+
+# Real commits: outside a test transaction each save used to move the version on its own.
+@pytest.mark.django_db(transaction=True)
+def test_publishing_fifty_titles_moves_last_modified_once(publisher_client, district):
+    with transaction.atomic():
+        drafts = VendorFactory.create_batch(50, status=PublicationStatus.DRAFT)
+    visitor = Client()
+    before = parsedate_to_datetime(visitor.get("/vendors/")["Last-Modified"])
+    post_action(publisher_client, "publish", drafts)
+    after = parsedate_to_datetime(visitor.get("/vendors/")["Last-Modified"])
+    now = datetime.datetime.now(datetime.UTC)
+    assert Vendor.objects.listed().count() == 50
+    assert after <= max(before, now) + datetime.timedelta(seconds=2)

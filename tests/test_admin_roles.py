@@ -1,12 +1,20 @@
+import re
 from http import HTTPStatus
 
 import pytest
 from django.contrib.auth.models import Group
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
 
+from tests import admin_forms
 from tests.admin_forms import NO_VENDOR_INLINES, change_form_data
-from tests.factories import SharingRecordFactory, VendorFactory
+from tests.factories import (
+    AgreementFactory,
+    SecurityIncidentFactory,
+    SharingRecordFactory,
+    VendorFactory,
+)
 from vendors.models import PublicationStatus, Vendor
 
 pytestmark = pytest.mark.django_db
@@ -33,11 +41,7 @@ def test_publisher_group_may_also_publish_and_delete():
 
 
 def post_action(client, action, vendors):
-    return client.post(
-        reverse("admin:vendors_vendor_changelist"),
-        {"action": action, "_selected_action": [vendor.pk for vendor in vendors]},
-        follow=True,
-    )
+    return admin_forms.post_action(client, action, vendors, follow=True)
 
 
 def test_editor_is_not_offered_the_publish_action(editor_client, district):
@@ -160,10 +164,7 @@ def test_publisher_can_unpublish_a_single_sharing_record(
     publisher_client, district, parent_audience
 ):
     record = SharingRecordFactory(audience=parent_audience, vendor__name="Half App")
-    publisher_client.post(
-        reverse("admin:vendors_sharingrecord_changelist"),
-        {"action": "unpublish", "_selected_action": [record.pk]},
-    )
+    post_action(publisher_client, "unpublish", [record])
     record.refresh_from_db()
     assert record.status == PublicationStatus.DRAFT
     assert "Half App" not in Client().get("/parent-data/").content.decode()
@@ -196,3 +197,150 @@ def test_editor_cannot_publish_by_reverting_to_a_published_version(
     assert response.status_code == HTTPStatus.FORBIDDEN
     obj.refresh_from_db()
     assert obj.status == PublicationStatus.DRAFT
+
+
+# Visibility decisions beyond the status: each is tried with a crafted POST (the form
+# would not offer it to an editor), refused for an editor and allowed for a publisher.
+
+ROLES = [("editor_client", False), ("publisher_client", True)]
+DOCUMENTS = ["signed_agreement", "destruction_certificate"]
+
+
+def change_page(client, obj):
+    meta = obj._meta
+    url = reverse(f"admin:{meta.app_label}_{meta.model_name}_change", args=[obj.pk])
+    return url, change_form_data(client.get(url))
+
+
+def is_shown(entry):
+    """Whether a visitor finds the entry's title on the public page that lists the entry."""
+    page = Client().get(entry.get_absolute_url().partition("#")[0]).content.decode()
+    return entry.vendor.name in page
+
+
+@pytest.mark.parametrize(("role", "allowed"), ROLES)
+@pytest.mark.parametrize("factory", [SharingRecordFactory, SecurityIncidentFactory])
+def test_only_a_publisher_moves_a_published_entry_onto_a_draft_title(
+    request, district, parent_audience, factory, role, allowed
+):
+    client = request.getfixturevalue(role)
+    entry = factory(vendor__name="Shown App")  # a record's audience: the parents'
+    shown_on = entry.vendor
+    draft = VendorFactory(name="Hidden App", status=PublicationStatus.DRAFT)
+    url, data = change_page(client, entry)
+    data["vendor"] = draft.pk
+    assert client.post(url, data).status_code == HTTPStatus.FOUND
+    entry.refresh_from_db()
+    assert entry.vendor == (draft if allowed else shown_on)
+    assert is_shown(entry) is not allowed
+
+
+def pdf(text="signed"):
+    content = f"%PDF-1.4\n% {text}\n%%EOF\n".encode()
+    return SimpleUploadedFile(f"{text}.pdf", content, content_type="application/pdf")
+
+
+def download(agreement, field):
+    """What a visitor gets at the document's public address: its bytes, or None."""
+    url = reverse(
+        f"vendors:agreement_{field}", kwargs={"slug": agreement.vendor.slug, "pk": agreement.pk}
+    )
+    response = Client().get(url)
+    if response.status_code == HTTPStatus.NOT_FOUND:
+        return None
+    return b"".join(response.streaming_content)
+
+
+@pytest.fixture
+def agreement_of(settings, tmp_path, district, parent_audience):
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+    def make(field, public):
+        title = SharingRecordFactory(audience=parent_audience).vendor
+        return AgreementFactory(vendor=title, **{field: pdf(), f"{field}_public": public})
+
+    return make
+
+
+@pytest.mark.parametrize(("role", "allowed"), ROLES)
+@pytest.mark.parametrize("field", DOCUMENTS)
+@pytest.mark.parametrize("public", [False, True], ids=["tick", "untick"])
+def test_only_a_publisher_ticks_or_unticks_a_documents_public_box(
+    request, agreement_of, public, field, role, allowed
+):
+    client = request.getfixturevalue(role)
+    agreement = agreement_of(field, public=public)
+    url, data = change_page(client, agreement)
+    if public:
+        del data[f"{field}_public"]  # an unticked box is not sent
+    else:
+        data[f"{field}_public"] = "on"
+    assert client.post(url, data).status_code == HTTPStatus.FOUND
+    downloadable = download(agreement, field) is not None
+    assert downloadable is (public is not allowed)
+
+
+@pytest.mark.parametrize(("role", "allowed"), ROLES)
+def test_only_a_publisher_makes_a_document_public_from_the_title_page(
+    request, agreement_of, role, allowed
+):
+    client = request.getfixturevalue(role)
+    agreement = agreement_of("signed_agreement", public=False)
+    url, data = change_page(client, agreement.vendor)
+    data["agreements-0-signed_agreement_public"] = "on"
+    assert client.post(url, data).status_code == HTTPStatus.FOUND
+    assert (download(agreement, "signed_agreement") is not None) is allowed
+
+
+@pytest.mark.parametrize(("role", "allowed"), ROLES)
+def test_only_a_publisher_replaces_a_public_document(request, agreement_of, role, allowed):
+    client = request.getfixturevalue(role)
+    agreement = agreement_of("signed_agreement", public=True)
+    url, data = change_page(client, agreement)
+    data["signed_agreement"] = pdf("unreviewed")
+    assert client.post(url, data).status_code == HTTPStatus.FOUND
+    replaced = b"unreviewed" in download(agreement, "signed_agreement")
+    assert replaced is allowed
+
+
+def test_an_editor_still_uploads_a_private_document(editor_client, agreement_of):
+    agreement = agreement_of("destruction_certificate", public=False)
+    url, data = change_page(editor_client, agreement)
+    data["signed_agreement"] = pdf("draft copy")
+    assert editor_client.post(url, data).status_code == HTTPStatus.FOUND
+    agreement.refresh_from_db()
+    assert agreement.signed_agreement
+    assert download(agreement, "signed_agreement") is None
+
+
+@pytest.mark.parametrize(("role", "allowed"), ROLES)
+def test_only_a_publisher_moves_an_agreement_with_a_public_document(
+    request, agreement_of, role, allowed
+):
+    client = request.getfixturevalue(role)
+    agreement = agreement_of("signed_agreement", public=True)
+    first = agreement.vendor
+    other = VendorFactory()
+    url, data = change_page(client, agreement)
+    data["vendor"] = other.pk
+    assert client.post(url, data).status_code == HTTPStatus.FOUND
+    agreement.refresh_from_db()
+    assert agreement.vendor == (other if allowed else first)
+
+
+def test_an_editor_moves_an_agreement_whose_documents_are_private(editor_client, agreement_of):
+    agreement = agreement_of("signed_agreement", public=False)
+    other = VendorFactory()
+    url, data = change_page(editor_client, agreement)
+    data["vendor"] = other.pk
+    assert editor_client.post(url, data).status_code == HTTPStatus.FOUND
+    agreement.refresh_from_db()
+    assert agreement.vendor == other
+
+
+def test_an_editor_sees_the_public_boxes_disabled(editor_client, agreement_of):
+    agreement = agreement_of("signed_agreement", public=False)
+    page = editor_client.get(reverse("admin:vendors_agreement_change", args=[agreement.pk]))
+    boxes = re.findall(r'<input[^>]*name="[a-z_]*_public"[^>]*>', page.content.decode())
+    assert len(boxes) == len(DOCUMENTS)
+    assert all("disabled" in box for box in boxes)

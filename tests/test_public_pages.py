@@ -131,14 +131,36 @@ def test_staff_preview_a_draft_at_its_real_address_with_a_banner(admin_client, d
     assert b"Draft, not public." in response.content
 
 
-def test_renamed_slug_redirects_permanently_from_the_old_address(client, published_record):
+# A former vendor's permalink stays public, and so does its old one.
+@pytest.mark.parametrize("status", [PublicationStatus.PUBLISHED, PublicationStatus.RETIRED])
+def test_renamed_slug_redirects_permanently_from_the_old_address(client, published_record, status):
     vendor = published_record.vendor
     vendor.slug = "clever-sso"
+    vendor.status = status
     vendor.save()
     response = client.get("/vendors/clever/")
     assert response.status_code == HTTPStatus.MOVED_PERMANENTLY
     assert response["Location"] == "/vendors/clever-sso/"
     assert client.get(response["Location"]).status_code == HTTPStatus.OK
+
+
+@pytest.fixture
+def renamed_draft(draft_vendor):
+    draft_vendor.slug = "secret-draft-renamed"
+    draft_vendor.save()
+    return draft_vendor
+
+
+def test_an_old_slug_of_a_draft_title_is_not_found_by_visitors(client, renamed_draft):
+    response = client.get("/vendors/secret-draft/")
+    assert response.status_code == HTTPStatus.NOT_FOUND
+    assert "secret-draft-renamed" not in response.content.decode()
+
+
+def test_staff_follow_an_old_slug_to_a_draft_title(admin_client, renamed_draft):
+    response = admin_client.get("/vendors/secret-draft/")
+    assert response.status_code == HTTPStatus.MOVED_PERMANENTLY
+    assert response["Location"] == "/vendors/secret-draft-renamed/"
 
 
 def test_renamed_slug_keeps_the_old_audience_page_anchor(client, published_record):

@@ -15,7 +15,12 @@ from ..forms import AdminDocumentWidget
 from ..models import DOCUMENT_FIELDS, Agreement, SecurityIncident, Subprocessor
 from ..resources import AgreementResource, SubprocessorResource
 from ..translation import MissingTranslationFilter
-from .publishing import PublisherImportMixin, PublishingAdminMixin
+from .publishing import (
+    PublishedTitlePartMixin,
+    PublisherImportMixin,
+    PublisherOnlyFieldsMixin,
+    PublishingAdminMixin,
+)
 
 AGREEMENT_FIELDSETS = [
     (None, {"fields": ["status", ("signed_on", "effective_on", "expires_on")]}),
@@ -25,7 +30,9 @@ AGREEMENT_FIELDSETS = [
             "fields": [("signed_agreement", "signed_agreement_public")],
             "description": _(
                 "A PDF. It is never reachable by its address: parents can download it from "
-                "the title's page only while it is marked public and the title is published."
+                "the title's page only while it is marked public and the title is published. "
+                "Only a publisher marks a document public or private, or replaces or moves a "
+                "public one."
             ),
         },
     ),
@@ -49,7 +56,22 @@ AGREEMENT_FIELDSETS = [
 AGREEMENT_FORMFIELD_OVERRIDES = {models.FileField: {"widget": AdminDocumentWidget}}
 
 
-class AgreementInline(admin.StackedInline):
+class AgreementPublishingMixin(PublisherOnlyFieldsMixin):
+    """Whether a document is public, and a public document itself, are a publisher's
+    decisions: whatever an editor uploaded into a public slot would be downloadable at
+    once. Moving an agreement takes its public documents to another title's page (or
+    off the only one that showed them), so that is one too."""
+
+    def publisher_only_fields(self, agreement):
+        public = [field for field in DOCUMENT_FIELDS if getattr(agreement, f"{field}_public")]
+        return [
+            *(f"{field}_public" for field in DOCUMENT_FIELDS),
+            *public,
+            *(["vendor"] if public else []),
+        ]
+
+
+class AgreementInline(AgreementPublishingMixin, admin.StackedInline):
     model = Agreement
     extra = 0
     formfield_overrides = AGREEMENT_FORMFIELD_OVERRIDES
@@ -83,7 +105,9 @@ class NeedsActionFilter(admin.SimpleListFilter):
 
 
 @admin.register(Agreement)
-class AgreementAdmin(PublisherImportMixin, ImportExportModelAdmin, SimpleHistoryAdmin):
+class AgreementAdmin(
+    AgreementPublishingMixin, PublisherImportMixin, ImportExportModelAdmin, SimpleHistoryAdmin
+):
     resource_classes = [AgreementResource]
     list_display = [
         "vendor",
@@ -139,7 +163,9 @@ class SubprocessorAdmin(
 
 
 @admin.register(SecurityIncident)
-class SecurityIncidentAdmin(PublishingAdminMixin, TranslationAdmin, SimpleHistoryAdmin):
+class SecurityIncidentAdmin(
+    PublishedTitlePartMixin, PublishingAdminMixin, TranslationAdmin, SimpleHistoryAdmin
+):
     # Retiring means nothing for an incident: it stays public for as long as it is published.
     actions = ["publish", "unpublish"]
     list_display = ["vendor", "discovered_on", "disclosed_on", "students_affected", "status"]

@@ -1,13 +1,18 @@
 """What sets a publisher apart from an editor: changing a status, importing, reverting."""
 
+import logging
+
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
+from django.db import IntegrityError
 from django.utils.translation import gettext_lazy as _
 
 from ..models import PublicationStatus
 from ..resources import VendorImportForm
 
 PUBLISH_PERMISSION = "vendors.publish_vendor"
+
+logger = logging.getLogger(__name__)
 
 
 def can_publish(request):
@@ -34,6 +39,62 @@ class PublisherStatusMixin:
         return readonly
 
 
+class PublisherOnlyFieldsForm:
+    """Mixed into an admin form by PublisherOnlyFieldsMixin. For a user who may not
+    publish, the fields named for the stored object are disabled: Django then keeps the
+    stored value whatever a POST sends, so a crafted request changes nothing either."""
+
+    may_publish = False
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.may_publish:
+            return
+        for name in self.publisher_only_fields(self.instance):
+            if name in self.fields:
+                self.fields[name].disabled = True
+
+    @staticmethod
+    def publisher_only_fields(obj):
+        return []
+
+
+class PublisherOnlyFieldsMixin:
+    """For an admin or an inline whose objects have fields, besides the status, whose change
+    decides what the public sees. `publisher_only_fields(obj)` names them, from the stored
+    object: each form of an inline asks about its own row."""
+
+    def publisher_only_fields(self, obj):
+        return []
+
+    def publisher_form(self, request, form):
+        return type(form)(
+            form.__name__,
+            (PublisherOnlyFieldsForm, form),
+            {
+                "may_publish": can_publish(request),
+                "publisher_only_fields": staticmethod(self.publisher_only_fields),
+            },
+        )
+
+    # ModelAdmin builds its form with get_form(), an inline its formset with get_formset().
+    def get_form(self, request, obj=None, **kwargs):
+        return self.publisher_form(request, super().get_form(request, obj, **kwargs))
+
+    def get_formset(self, request, obj=None, **kwargs):
+        formset = super().get_formset(request, obj, **kwargs)
+        formset.form = self.publisher_form(request, formset.form)
+        return formset
+
+
+class PublishedTitlePartMixin(PublisherOnlyFieldsMixin):
+    """A published sharing record or incident shows on its title's pages: moving it to
+    another title shows or hides it (a draft title hides everything it holds)."""
+
+    def publisher_only_fields(self, obj):
+        return ["vendor"] if obj.status == PublicationStatus.PUBLISHED else []
+
+
 class PublishingAdminMixin(PublisherStatusMixin):
     """Publish, unpublish and retire actions, and a status only publishers may change.
 
@@ -57,7 +118,18 @@ class PublishingAdminMixin(PublisherStatusMixin):
         return super().history_form_view(request, object_id, version_id, extra_context)
 
     def change_status(self, request, queryset, status, message):
-        count = queryset.set_status(status)
+        try:
+            count = queryset.set_status(status)
+        except IntegrityError as error:
+            # set_status() is all or nothing: say so, and which rule the database held.
+            logger.exception("status action refused by the database")
+            self.message_user(
+                request,
+                _("Nothing was changed: the database refused one of the %(items)s (%(error)s).")
+                % {"items": self.opts.verbose_name_plural, "error": error},
+                messages.ERROR,
+            )
+            return
         self.message_user(request, message % {"count": count}, messages.SUCCESS)
         self.status_changed(request, queryset, status)
 

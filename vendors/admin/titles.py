@@ -40,6 +40,7 @@ from ..translation import MissingTranslationFilter
 from .agreements import AgreementInline
 from .catalog import DestructionTermAdmin, UsageStatementAdmin
 from .publishing import (
+    PublishedTitlePartMixin,
     PublisherImportMixin,
     PublisherStatusMixin,
     PublishingAdminMixin,
@@ -321,7 +322,9 @@ class VendorAdmin(
 
 
 @admin.register(SharingRecord)
-class SharingRecordAdmin(PublishingAdminMixin, TranslationAdmin, SimpleHistoryAdmin):
+class SharingRecordAdmin(
+    PublishedTitlePartMixin, PublishingAdminMixin, TranslationAdmin, SimpleHistoryAdmin
+):
     form = SharingRecordForm
     list_display = ["vendor", "audience", "status", "updated_at"]
     list_filter = [

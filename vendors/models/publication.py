@@ -11,7 +11,7 @@ statuses from past versions rather than rows.
 """
 
 from django.core.validators import URLValidator
-from django.db import models
+from django.db import models, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -68,12 +68,17 @@ def sees_drafts(user):
 class PublicationQuerySet(models.QuerySet):
     def set_status(self, status):
         """Change each row's status through save(), so that history and the content version
-        see every publish and unpublish. Returns how many changed."""
+        see every publish and unpublish. Returns how many changed.
+
+        All or nothing, in one transaction: a failure on any row (or a worker killed half
+        way) leaves every row as it was, and the content version moves once for the lot
+        rather than once per save."""
         changed = 0
-        for obj in self.exclude(status=status):
-            obj.status = status
-            obj.save()
-            changed += 1
+        with transaction.atomic(using=self.db):
+            for obj in self.exclude(status=status):
+                obj.status = status
+                obj.save()
+                changed += 1
         return changed
 
 

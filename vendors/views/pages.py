@@ -200,10 +200,16 @@ class VendorDetailView(DetailView):
             return super().get(request, *args, **kwargs)
         except Http404:
             # A renamed title keeps its old address working: links already sent stay good.
-            old = VendorSlugRedirect.objects.filter(old_slug=kwargs["slug"]).select_related(
-                "vendor"
+            # Only towards a title this visitor may open: a redirect to a draft would tell
+            # anyone its new slug.
+            moved = (
+                VendorSlugRedirect.objects.filter(
+                    old_slug=kwargs["slug"],
+                    vendor__in=Vendor.objects.visible_to(request.user),
+                )
+                .select_related("vendor")
+                .first()
             )
-            moved = old.first()
             if moved is None:
                 raise
             return redirect(moved.vendor, permanent=True)
