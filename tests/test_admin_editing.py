@@ -18,6 +18,7 @@ from tests.factories import (
     SharingRecordFactory,
     VendorFactory,
 )
+from tests.helpers import wait_for_the_next_second
 from vendors.models import LegalBasis, PublicationStatus, SharingRecord, Vendor
 
 pytestmark = pytest.mark.django_db
@@ -242,8 +243,10 @@ def test_publishing_fifty_titles_moves_last_modified_once(publisher_client, dist
     with transaction.atomic():
         drafts = VendorFactory.create_batch(50, status=PublicationStatus.DRAFT)
     visitor = Client()
+    wait_for_the_next_second()
     before = parsedate_to_datetime(visitor.get("/vendors/")["Last-Modified"])
     post_action(publisher_client, "publish", drafts)
+    wait_for_the_next_second()
     after = parsedate_to_datetime(visitor.get("/vendors/")["Last-Modified"])
     now = datetime.datetime.now(datetime.UTC)
     assert Vendor.objects.listed().count() == 50
