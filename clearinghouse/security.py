@@ -1,10 +1,14 @@
-"""Who is knocking on the admin: the client's address, and an audit line per login event."""
+"""Who is knocking on the admin: the client's address, how long a lockout lasts, and an audit
+line per login event."""
 
 import logging
 
 from axes.backends import AxesStandaloneBackend
+from axes.helpers import get_client_username
+from axes.models import AccessAttempt
 from django.conf import settings
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
+from django.db.models import Sum
 from django.dispatch import receiver
 
 logger = logging.getLogger("clearinghouse.auth")
@@ -29,6 +33,30 @@ def client_ip(request):
         if len(forwarded) >= hops:
             return forwarded[-hops]
     return request.META.get("REMOTE_ADDR")
+
+
+def lockout_length(request):
+    """AXES_COOLOFF_TIME: how long the lock on this username at this address lasts.
+
+    axes uses one length both as the window in which failures count and as the life of
+    their record. Below the limit it is LOGIN_FAILURE_MEMORY, so the record outlives the
+    first lock, and a wrong password after a lock has ended locks the pair again at once
+    (only a try outside a lock is counted). The first lock lasts LOGIN_LOCKOUT_FIRST and
+    each one after it twice as long as the last: someone who mistyped waits a few
+    minutes, and a guesser who waits out every lock gets about eight guesses a day.
+    """
+    if request is None:
+        return settings.LOGIN_LOCKOUT_FIRST
+    failures = AccessAttempt.objects.filter(
+        username=get_client_username(request),
+        ip_address=getattr(request, "axes_ip_address", None),
+    ).aggregate(total=Sum("failures_since_start"))["total"]
+    locks_before = (failures or 0) - settings.AXES_FAILURE_LIMIT
+    if locks_before < 0:
+        return settings.LOGIN_FAILURE_MEMORY
+    # Capped before multiplying: hundreds of failures must not overflow a timedelta.
+    doubled = settings.LOGIN_LOCKOUT_FIRST * 2 ** min(locks_before, 20)
+    return min(doubled, settings.LOGIN_FAILURE_MEMORY)
 
 
 @receiver(user_logged_in)
