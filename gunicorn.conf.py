@@ -31,6 +31,7 @@ limit_request_fields = 100
 limit_request_field_size = 8190
 
 # The proxy in front of us sets X-Forwarded-Proto; trust it only from these addresses.
+# Django reads the same variable to decide whose X-Forwarded-For the lockout believes.
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1,::1")
 
 # No control socket: its default path is one per user account ($XDG_RUNTIME_DIR or

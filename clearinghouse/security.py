@@ -1,6 +1,7 @@
 """Who is knocking on the admin: the client's address, how long a lockout lasts, and an audit
 line per login event."""
 
+import ipaddress
 import logging
 
 from axes.backends import AxesStandaloneBackend
@@ -15,16 +16,18 @@ logger = logging.getLogger("clearinghouse.auth")
 
 
 def client_ip(request):
-    """The visitor's address, trusting only as many X-Forwarded-For hops as we have proxies.
+    """The visitor's address, trusting X-Forwarded-For only as far as our own proxies wrote it.
 
-    A client can put anything in X-Forwarded-For; only the entries our own proxies
-    appended (the last TRUSTED_PROXY_COUNT) are believed, so a forged header cannot
-    dodge the lockout or frame someone else's address.
+    A client can put anything in X-Forwarded-For, to dodge the lockout or to frame someone
+    else's address. So the header counts only on a connection from one of our proxies
+    (FORWARDED_ALLOW_IPS, judged as gunicorn judges X-Forwarded-Proto), and then only the
+    entries those proxies appended (the last TRUSTED_PROXY_COUNT).
     """
     if request is None:
         return None
+    peer = request.META.get("REMOTE_ADDR")
     hops = settings.TRUSTED_PROXY_COUNT
-    if hops > 0:
+    if hops > 0 and is_trusted_proxy(peer):
         forwarded = [
             part.strip()
             for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")
@@ -32,7 +35,19 @@ def client_ip(request):
         ]
         if len(forwarded) >= hops:
             return forwarded[-hops]
-    return request.META.get("REMOTE_ADDR")
+    return peer
+
+
+def is_trusted_proxy(peer):
+    allowed = settings.FORWARDED_ALLOW_IPS
+    # gunicorn gives a UNIX socket's peer no address, and trusts it: only this host connects.
+    if "*" in allowed or not peer:
+        return True
+    try:
+        address = ipaddress.ip_address(peer)
+    except ValueError:
+        return False
+    return any(address in ipaddress.ip_network(entry) for entry in allowed)
 
 
 def lockout_length(request):

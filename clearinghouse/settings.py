@@ -4,6 +4,7 @@ Every variable is listed, with its default, in the README's "Configuration" tabl
 """
 
 import hashlib
+import ipaddress
 import tempfile
 from datetime import timedelta
 from pathlib import Path
@@ -283,6 +284,19 @@ SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 # How many proxies (load balancer, CDN) sit in front of the app and append to
 # X-Forwarded-For. 0 trusts no header: the lockout then counts REMOTE_ADDR.
 TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+# ...and the header is believed only from a peer in this list: the variable gunicorn reads
+# for X-Forwarded-Proto, in its syntax (addresses, CIDR networks, or * for any peer).
+FORWARDED_ALLOW_IPS = [
+    entry.strip()
+    for entry in env.list("FORWARDED_ALLOW_IPS", default=["127.0.0.1", "::1"])
+    if entry.strip()
+]
+for _proxy in FORWARDED_ALLOW_IPS:
+    if _proxy != "*":
+        try:
+            ipaddress.ip_network(_proxy)
+        except ValueError as error:
+            raise ImproperlyConfigured(f"FORWARDED_ALLOW_IPS: {error}.") from error
 
 # Failed admin sign-ins lock one username at one address, never a username everywhere
 # or an address for everyone: a guesser can then lock out only themselves, or the one

@@ -173,6 +173,13 @@ def test_failures_are_forgotten_a_day_after_the_last_one(client, staff):
     assert sign_in(client).status_code == HTTPStatus.FOUND
 
 
+@pytest.fixture
+def one_proxy(settings):
+    """One load balancer, at 10.0.0.2, appends the visitor's address to X-Forwarded-For."""
+    settings.TRUSTED_PROXY_COUNT = 1
+    settings.FORWARDED_ALLOW_IPS = ["127.0.0.1", "10.0.0.0/24"]
+
+
 def guess_with_forged_addresses(client):
     """Five wrong passwords, each claiming a new address in X-Forwarded-For."""
     for number in range(5):
@@ -185,19 +192,48 @@ def test_forwarded_for_is_ignored_unless_a_proxy_is_trusted(client, staff):
     assert sign_in(client, forwarded="192.0.2.99").status_code == HTTPStatus.TOO_MANY_REQUESTS
 
 
-def test_behind_a_trusted_proxy_the_forwarded_address_is_locked(client, staff, settings):
-    settings.TRUSTED_PROXY_COUNT = 1
+def test_a_forged_forwarded_for_from_a_peer_that_is_no_proxy_buys_no_guesses(
+    client, staff, one_proxy
+):
+    guess_with_forged_addresses(client)
+    assert sign_in(client, forwarded="192.0.2.99").status_code == HTTPStatus.TOO_MANY_REQUESTS
+
+
+def test_a_forged_forwarded_for_from_a_peer_that_is_no_proxy_frames_nobody(
+    client, staff, one_proxy
+):
+    # Someone who reaches gunicorn directly claims to be the school's address.
     for _ in range(5):
-        sign_in(
-            client,
-            username="nobody",
-            password="wrong password",
-            ip="10.0.0.2",
-            forwarded="192.0.2.1",
-        )
+        sign_in(client, password="wrong password", ip="203.0.113.66", forwarded="198.51.100.20")
+    assert sign_in(Client(), ip="198.51.100.20").status_code == HTTPStatus.FOUND
+
+
+def test_behind_a_trusted_proxy_the_forwarded_address_is_locked(client, staff, one_proxy):
+    for _ in range(5):
+        sign_in(client, password="wrong password", ip="10.0.0.2", forwarded="192.0.2.1")
+    assert sign_in(Client(), ip="10.0.0.2", forwarded="192.0.2.1").status_code == (
+        HTTPStatus.TOO_MANY_REQUESTS
+    )
     # Another visitor behind the same load balancer is not locked out.
-    other = sign_in(Client(), ip="10.0.0.2", forwarded="192.0.2.99")
-    assert other.status_code == HTTPStatus.FOUND
+    assert sign_in(Client(), ip="10.0.0.2", forwarded="192.0.2.99").status_code == (
+        HTTPStatus.FOUND
+    )
+
+
+def test_a_star_trusts_every_peer_as_gunicorn_does(client, staff, one_proxy, settings):
+    settings.FORWARDED_ALLOW_IPS = ["*"]
+    for _ in range(5):
+        sign_in(client, password="wrong password", ip="203.0.113.66", forwarded="192.0.2.1")
+    assert sign_in(Client(), ip="203.0.113.66", forwarded="192.0.2.99").status_code == (
+        HTTPStatus.FOUND
+    )
+
+
+def test_a_unix_socket_peer_is_trusted_as_gunicorn_does(client, staff, one_proxy):
+    # gunicorn gives a UNIX socket's peer an empty address: only a local proxy can connect.
+    for _ in range(5):
+        sign_in(client, password="wrong password", ip="", forwarded="192.0.2.1")
+    assert sign_in(Client(), ip="", forwarded="192.0.2.99").status_code == HTTPStatus.FOUND
 
 
 @pytest.fixture
