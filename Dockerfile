@@ -26,6 +26,9 @@ RUN useradd --create-home --uid 10001 clearinghouse \
     && mkdir -p /app/media && chown clearinghouse /app/media
 USER clearinghouse
 
+# A container must listen beyond its own loopback; outside the image gunicorn does not.
+# Behind a proxy, set FORWARDED_ALLOW_IPS to the proxy's address (README, "Production").
+ENV GUNICORN_BIND=0.0.0.0:8000
 EXPOSE 8000
 # Liveness only: /healthz never touches the database, so an outage does not get every
 # container restarted. Load balancers should route on /readyz.

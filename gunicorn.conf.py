@@ -7,7 +7,9 @@ a production cluster.
 import multiprocessing
 import os
 
-bind = os.environ.get("GUNICORN_BIND", f"0.0.0.0:{os.environ.get('PORT', '8000')}")
+# Loopback unless told otherwise: a gunicorn that anyone can reach directly lets them
+# skip the proxy. The container image sets GUNICORN_BIND=0.0.0.0:8000, as containers must.
+bind = os.environ.get("GUNICORN_BIND", f"127.0.0.1:{os.environ.get('PORT', '8000')}")
 
 # The usual rule for synchronous workers; WEB_CONCURRENCY overrides it (e.g. in a
 # container limited to fewer CPUs than the host has).
@@ -29,7 +31,13 @@ limit_request_fields = 100
 limit_request_field_size = 8190
 
 # The proxy in front of us sets X-Forwarded-Proto; trust it only from these addresses.
+# Django reads the same variable to decide whose X-Forwarded-For the lockout believes.
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1,::1")
+
+# No control socket: its default path is one per user account ($XDG_RUNTIME_DIR or
+# ~/.gunicorn), so every gunicorn on the host shares it, and one stopping deletes the
+# socket of another still running. Nothing here uses gunicornc.
+control_socket_disable = True
 
 # One JSON object per request on stdout, beside the app's JSON logs: method, path,
 # status, size, duration, referer and agent; never cookies or request bodies.

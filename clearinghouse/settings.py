@@ -4,7 +4,9 @@ Every variable is listed, with its default, in the README's "Configuration" tabl
 """
 
 import hashlib
+import ipaddress
 import tempfile
+from datetime import timedelta
 from pathlib import Path
 
 import environ
@@ -281,11 +283,33 @@ SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 # How many proxies (load balancer, CDN) sit in front of the app and append to
 # X-Forwarded-For. 0 trusts no header: the lockout then counts REMOTE_ADDR.
 TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+# ...and the header is believed only from a peer in this list: the variable gunicorn reads
+# for X-Forwarded-Proto, in its syntax (addresses, CIDR networks, or * for any peer).
+FORWARDED_ALLOW_IPS = [
+    entry.strip()
+    for entry in env.list("FORWARDED_ALLOW_IPS", default=["127.0.0.1", "::1"])
+    if entry.strip()
+]
+for _proxy in FORWARDED_ALLOW_IPS:
+    if _proxy != "*":
+        try:
+            ipaddress.ip_network(_proxy)
+        except ValueError as error:
+            raise ImproperlyConfigured(f"FORWARDED_ALLOW_IPS: {error}.") from error
 
-# Failed admin logins: lock the username and, separately, the address.
+# Failed admin sign-ins lock one username at one address, never a username everywhere
+# or an address for everyone: a guesser can then lock out only themselves, or the one
+# user they target on the network they share (clearinghouse.security.lockout_length).
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_FAILURE_LIMIT = env.int("LOGIN_FAILURE_LIMIT", default=5)
-AXES_COOLOFF_TIME = env.float("LOGIN_LOCKOUT_HOURS", default=1.0)
-AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+LOGIN_LOCKOUT_FIRST = timedelta(hours=env.float("LOGIN_LOCKOUT_HOURS", default=0.25))
+LOGIN_FAILURE_MEMORY = timedelta(hours=env.float("LOGIN_FAILURE_MEMORY_HOURS", default=24))
+AXES_COOLOFF_TIME = "clearinghouse.security.lockout_length"
+# Each pair's record expires on its own: otherwise axes clears every record older than
+# the lock length of whoever fails next, and a short lock's clean-up forgets a long one.
+AXES_USE_ATTEMPT_EXPIRATION = True
+# A try during a lock is refused uncounted: retrying early does not lengthen it.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "lockout.html"
 AXES_CLIENT_IP_CALLABLE = "clearinghouse.security.client_ip"

@@ -50,11 +50,12 @@ export DATABASE_URL="sqlite:///$WORK/db.sqlite3"
 .venv/bin/python manage.py load_demo_content -v0
 .venv/bin/python manage.py collectstatic --noinput -v0
 # gunicorn terminates TLS itself here, so requests arrive as https without a proxy header.
-GUNICORN_BIND="0.0.0.0:443" .venv/bin/gunicorn --config gunicorn.conf.py \
+# Loopback only: clearinghouse.test is 127.0.0.1, and nothing else need reach the demo.
+GUNICORN_BIND="127.0.0.1:443" .venv/bin/gunicorn --config gunicorn.conf.py \
   --certfile "$WORK/site.pem" --keyfile "$WORK/site.key" clearinghouse.wsgi \
   > "$WORK/https.log" 2>&1 &
 PIDS+=($!)
-GUNICORN_BIND="0.0.0.0:80" .venv/bin/gunicorn --config gunicorn.conf.py clearinghouse.wsgi \
+GUNICORN_BIND="127.0.0.1:80" .venv/bin/gunicorn --config gunicorn.conf.py clearinghouse.wsgi \
   > "$WORK/http.log" 2>&1 &
 PIDS+=($!)
 for _ in $(seq 50); do

@@ -45,11 +45,18 @@ def free_port():
 
 
 @pytest.fixture
-def gunicorn_server():
-    """gunicorn started exactly as the image's CMD starts it, on a free local port."""
+def gunicorn_server(tmp_path):
+    """gunicorn started exactly as the image's CMD starts it, on a free local port, with a
+    runtime folder of its own (where gunicorn would put a control socket)."""
     command = json.loads(re.search(r"^CMD (\[.*\])$", dockerfile(), re.MULTILINE).group(1))
     port = free_port()
-    environment = {**os.environ, **PRODUCTION_ENV, "GUNICORN_BIND": f"127.0.0.1:{port}"}
+    environment = {
+        **os.environ,
+        **PRODUCTION_ENV,
+        "GUNICORN_BIND": f"127.0.0.1:{port}",
+        "XDG_RUNTIME_DIR": str(tmp_path),
+        "HOME": str(tmp_path),
+    }
     executable = Path(sys.executable).parent / command[0]
     process = subprocess.Popen(
         [str(executable), *command[1:]],
@@ -110,6 +117,29 @@ def test_gunicorn_workers_follow_the_cpu_count(monkeypatch):
 
 def test_gunicorn_workers_can_be_set_from_the_environment(monkeypatch):
     assert load_gunicorn_config(monkeypatch, WEB_CONCURRENCY="3")["workers"] == 3
+
+
+def test_gunicorn_listens_only_on_loopback_by_default(monkeypatch):
+    monkeypatch.delenv("GUNICORN_BIND", raising=False)
+    monkeypatch.delenv("PORT", raising=False)
+    assert load_gunicorn_config(monkeypatch)["bind"] == "127.0.0.1:8000"
+
+
+def test_the_image_listens_on_every_interface_of_its_container():
+    assert re.search(r"^ENV GUNICORN_BIND=0\.0\.0\.0:8000$", dockerfile(), re.MULTILINE)
+
+
+def test_gunicorn_config_turns_the_shared_control_socket_off(monkeypatch):
+    assert load_gunicorn_config(monkeypatch)["control_socket_disable"] is True
+
+
+def test_gunicorn_leaves_no_control_socket_where_another_gunicorn_would_find_it(
+    gunicorn_server, tmp_path
+):
+    base, _process = gunicorn_server
+    urllib.request.urlopen(f"{base}/healthz", timeout=2).read()
+    time.sleep(0.5)  # the control socket, when on, is made just after the workers start
+    assert list(tmp_path.iterdir()) == []
 
 
 def test_the_image_runs_as_a_non_root_user_with_a_healthcheck():

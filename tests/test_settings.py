@@ -36,6 +36,12 @@ def test_development_runs_with_the_marked_insecure_default_key():
     assert result.returncode == 0, result.stderr
 
 
+def test_a_proxy_address_that_is_no_address_stops_the_start_with_its_name():
+    result = run_check(DEBUG="true", FORWARDED_ALLOW_IPS="10.0.0.5,proxy.internal")
+    assert result.returncode != 0
+    assert "FORWARDED_ALLOW_IPS: 'proxy.internal' does not appear to be" in result.stderr
+
+
 def test_deploy_check_is_clean_with_production_variables():
     result = subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
