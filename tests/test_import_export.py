@@ -1,16 +1,29 @@
 """Bulk import and export through django-import-export 4.4.3, which does not yet declare
 Django 6: these tests are what hold it to Django 6.1."""
 
+import contextlib
 import csv
 import datetime
 import io
+import os
+import re
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.error
+import urllib.request
 from http import HTTPStatus
+from pathlib import Path
 
 import pytest
 import tablib
 from django.contrib.admin import site as admin_site
+from django.contrib.messages import get_messages
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
+from django.test.client import encode_multipart
 from django.urls import reverse
 
 from tests.factories import (
@@ -28,6 +41,7 @@ from vendors.models import (
     Agreement,
     AgreementStatus,
     Audience,
+    DataElement,
     DestructionTerm,
     EndReason,
     LegalBasis,
@@ -39,6 +53,7 @@ from vendors.models import (
 )
 from vendors.resources import (
     MAX_IMPORT_BYTES,
+    UPLOAD_LIFETIME,
     AgreementResource,
     SubprocessorResource,
     VendorResource,
@@ -561,3 +576,251 @@ def test_subprocessor_export_names_the_title_by_slug(quiz_maker):
     SubprocessorFactory(vendor=quiz_maker, name="Cloud Host")
     (row,) = rows(SubprocessorResource().export(Subprocessor.objects.all()).csv)
     assert (row["vendor"], row["name"]) == ("quiz-maker", "Cloud Host")
+
+
+# Where an upload waits between the preview and the confirm.
+
+
+@pytest.fixture(autouse=True)
+def temp_folders(settings, tmp_path, monkeypatch):
+    """Each test keeps its uploads in folders of its own, and can see what is left in them:
+    MEDIA_ROOT, and the system temp folder (what tempfile and $TMPDIR name)."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+    system_temp = tmp_path / "system-temp"
+    system_temp.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(system_temp))
+    return [settings.MEDIA_ROOT, system_temp]
+
+
+def fail_unexpectedly(*args, **kwargs):
+    raise RuntimeError("The disk is full.")
+
+
+def files_left(folders):
+    return [
+        path
+        for folder in folders
+        if folder.exists()
+        for path in folder.rglob("*")
+        if path.is_file()
+    ]
+
+
+@pytest.mark.parametrize(
+    "content",
+    [
+        new_title_csv(**{"parent-data data elements": "shoe-size"}),  # a bad row
+        new_title_csv().replace("parent-data ", "grandparent-data "),  # a bad column
+        new_title_csv(name="Élan App").encode("utf-16"),  # unreadable
+    ],
+    ids=["bad-row", "bad-column", "unreadable"],
+)
+def test_a_refused_preview_leaves_no_file_behind(
+    admin_client, district, catalog, temp_folders, content
+):
+    response = upload(admin_client, content)
+    assert response.status_code == HTTPStatus.OK
+    assert not response.context.get("confirm_form")
+    assert files_left(temp_folders) == []
+
+
+def test_a_confirmed_import_leaves_no_file_behind(admin_client, district, catalog, temp_folders):
+    preview = upload(admin_client, new_title_csv())
+    assert len(files_left(temp_folders)) == 1
+    confirm(admin_client, preview)
+    assert files_left(temp_folders) == []
+
+
+def test_a_preview_that_fails_unexpectedly_leaves_no_file_behind(
+    admin_client, district, catalog, temp_folders, monkeypatch
+):
+    monkeypatch.setattr(VendorResource, "import_data", fail_unexpectedly)
+    with pytest.raises(RuntimeError):
+        upload(admin_client, new_title_csv())
+    assert files_left(temp_folders) == []
+
+
+def test_a_confirm_whose_upload_has_expired_says_so_and_changes_nothing(
+    admin_client, district, catalog, temp_folders
+):
+    preview = upload(admin_client, new_title_csv())
+    (stored,) = files_left(temp_folders)
+    long_ago = time.time() - UPLOAD_LIFETIME.total_seconds() - 60
+    os.utime(stored, (long_ago, long_ago))
+    upload(admin_client, new_title_csv(slug="other-app"))  # Any later preview sweeps it away.
+    assert not stored.exists()
+    response = confirm(admin_client, preview)
+    assert response.status_code == HTTPStatus.FOUND
+    assert response["Location"] == IMPORT_URL
+    shown = [str(message) for message in get_messages(response.wsgi_request)]
+    assert any("no longer on the server" in message for message in shown), shown
+    assert not Vendor.objects.exists()
+
+
+def test_a_confirm_that_finds_errors_says_nothing_was_imported(
+    admin_client, district, catalog, temp_folders
+):
+    preview = upload(admin_client, new_title_csv())
+    DataElement.objects.filter(slug="parent-email").delete()  # Changed since the preview.
+    response = confirm(admin_client, preview)
+    shown = [str(message) for message in get_messages(response.wsgi_request)]
+    assert any("Nothing was imported" in message for message in shown), shown
+    assert not any(message.startswith("Import finished") for message in shown), shown
+    assert not Vendor.objects.exists()
+    assert files_left(temp_folders) == []
+
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def free_port():
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+class Host:
+    """One gunicorn on loopback, with the environment a container of the compose file has."""
+
+    def __init__(self, environment, folder):
+        self.base = f"http://127.0.0.1:{free_port()}"
+        folder.mkdir()
+        (folder / "tmp").mkdir()
+        self.log = folder / "gunicorn.log"
+        self.process = subprocess.Popen(  # noqa: S603 (our own command line)
+            [
+                str(Path(sys.executable).parent / "gunicorn"),
+                "--config=gunicorn.conf.py",
+                "--no-control-socket",
+                "--access-logfile=/dev/null",
+                "clearinghouse.wsgi",
+            ],
+            cwd=ROOT,
+            env={
+                **environment,
+                "GUNICORN_BIND": self.base.removeprefix("http://"),
+                # What each host has of its own: its temp folder and its page cache.
+                "TMPDIR": str(folder / "tmp"),
+                "PAGE_CACHE_DIR": str(folder / "cache"),
+            },
+            stdout=self.log.open("w"),
+            stderr=subprocess.STDOUT,
+        )
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            with contextlib.suppress(OSError):
+                urllib.request.urlopen(f"{self.base}/healthz", timeout=1)  # noqa: S310
+                return
+            time.sleep(0.1)
+        self.stop()
+        pytest.fail(f"gunicorn did not start: {self.log.read_text()}")
+
+    def stop(self):
+        self.process.terminate()
+        self.process.wait(timeout=20)
+
+
+SITE_FOR_TWO_HOSTS = """
+from django.test import Client
+from django.test.client import encode_multipart
+from tests.factories import AudienceFactory, DataElementFactory, DistrictProfileFactory
+from django.contrib.auth import get_user_model
+DistrictProfileFactory(); AudienceFactory(); DataElementFactory(slug="parent-email")
+client = Client()
+client.force_login(get_user_model().objects.create_superuser("publisher", "p@example.org", None))
+print(client.cookies["sessionid"].value)
+"""
+
+
+@pytest.fixture
+def two_hosts(tmp_path):
+    """Two gunicorns as the compose file runs them: one database and one MEDIA_ROOT, each
+    with its own temp folder; and a publisher's session cookie."""
+    environment = {
+        **os.environ,
+        "DEBUG": "false",
+        "SECRET_KEY": "two-hosts-one-secret-key-for-this-test-only-0123456789-abcdef",
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'site.sqlite3'}",
+        "MEDIA_ROOT": str(tmp_path / "media"),
+        "ALLOWED_HOSTS": "127.0.0.1",
+        "SESSION_COOKIE_SECURE": "false",
+        "CSRF_COOKIE_SECURE": "false",
+        "WEB_CONCURRENCY": "1",
+        "LOG_LEVEL": "WARNING",
+    }
+    manage = [sys.executable, "manage.py"]
+    subprocess.run([*manage, "migrate", "-v0"], cwd=ROOT, env=environment, check=True)  # noqa: S603
+    session = subprocess.run(  # noqa: S603 (our own command line)
+        [*manage, "shell", "-v0", "-c", SITE_FOR_TWO_HOSTS],
+        cwd=ROOT,
+        env=environment,
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout.split()[-1]
+    hosts = [Host(environment, tmp_path / "host-a"), Host(environment, tmp_path / "host-b")]
+    yield hosts, session, tmp_path / "media"
+    for host in hosts:
+        host.stop()
+
+
+class NoRedirects(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args, **kwargs):
+        return None
+
+
+def publisher_browser(session):
+    """A publisher's browser: it keeps its cookies, whichever host answers, and shows
+    redirects and errors as they come."""
+    cookies = {"sessionid": session}
+    opener = urllib.request.build_opener(NoRedirects)
+
+    def fetch(url, fields=None):
+        request = urllib.request.Request(url)  # noqa: S310 (our own loopback address)
+        if fields is not None:
+            request.data = encode_multipart("boundary", fields)
+            request.add_header("Content-Type", "multipart/form-data; boundary=boundary")
+        request.add_header("Cookie", "; ".join(f"{k}={v}" for k, v in cookies.items()))
+        try:
+            response = opener.open(request, timeout=60)
+        except urllib.error.HTTPError as error:
+            response = error
+        with response:
+            for header in response.headers.get_all("Set-Cookie") or []:
+                name, _equals, value = header.split(";")[0].partition("=")
+                cookies[name] = value
+            return response.status, response.read().decode(), response.headers
+
+    return fetch
+
+
+def hidden_inputs(html):
+    return dict(re.findall(r'<input type="hidden" name="([^"]+)" value="([^"]*)"', html))
+
+
+def test_an_import_previewed_on_one_host_is_confirmed_on_another(two_hosts):
+    (host_a, host_b), session, media = two_hosts
+    fetch = publisher_browser(session)
+    import_path = "/admin/vendors/vendor/import/"
+    status, page, _headers = fetch(host_a.base + import_path)
+    assert status == HTTPStatus.OK, page[:500]
+    form = hidden_inputs(page)
+    status, preview, _headers = fetch(
+        host_a.base + import_path,
+        {
+            "csrfmiddlewaretoken": form["csrfmiddlewaretoken"],
+            "resource": "0",
+            "format": CSV_FORMAT,
+            "import_file": SimpleUploadedFile("titles.csv", new_title_csv().encode()),
+        },
+    )
+    assert status == HTTPStatus.OK and "Confirm import" in preview, preview[-3000:]
+
+    status, body, headers = fetch(
+        host_b.base + "/admin/vendors/vendor/process_import/", hidden_inputs(preview)
+    )
+
+    assert status == HTTPStatus.FOUND, body[-3000:] + host_b.log.read_text()[-3000:]
+    assert headers["Location"] == "/admin/vendors/vendor/"
+    assert fetch(host_b.base + "/vendors/new-app/")[0] == HTTPStatus.OK
+    assert files_left([media]) == []

@@ -1,15 +1,24 @@
 """The admin's spreadsheets, import and export, one module per kind of row: titles with
-their sharing records (titles.py), agreements and subprocessors (agreements.py), and what
-they share (base.py)."""
+their sharing records (titles.py), agreements and subprocessors (agreements.py), what
+they share (base.py), and the uploaded file itself (uploads.py)."""
 
 from .agreements import AgreementResource, SubprocessorResource
-from .base import MAX_IMPORT_BYTES, VendorImportForm
 from .titles import VendorResource
+from .uploads import (
+    MAX_IMPORT_BYTES,
+    UPLOAD_FOLDER,
+    UPLOAD_LIFETIME,
+    VendorImportForm,
+    discard_stale_uploads,
+)
 
 __all__ = [
     "MAX_IMPORT_BYTES",
+    "UPLOAD_FOLDER",
+    "UPLOAD_LIFETIME",
     "AgreementResource",
     "SubprocessorResource",
     "VendorImportForm",
     "VendorResource",
+    "discard_stale_uploads",
 ]

@@ -1,32 +1,12 @@
-"""What every spreadsheet shares: the upload form, all-or-nothing imports in English, and
-the cells that need a clearer message than the library's."""
+"""What every spreadsheet shares: all-or-nothing imports in English, and the cells that
+need a clearer message than the library's."""
 
 import datetime
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
-from django.template.defaultfilters import filesizeformat
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 from import_export import resources, widgets
-from import_export.forms import ImportForm
-
-# Hundreds of titles fit in well under a megabyte; anything far larger is the wrong file.
-MAX_IMPORT_BYTES = 2 * 1024 * 1024
-
-
-class VendorImportForm(ImportForm):
-    def clean_import_file(self):
-        import_file = self.cleaned_data["import_file"]
-        if import_file.size > MAX_IMPORT_BYTES:
-            raise ValidationError(
-                _("The file is %(size)s; the limit is %(limit)s.")
-                % {
-                    "size": filesizeformat(import_file.size),
-                    "limit": filesizeformat(MAX_IMPORT_BYTES),
-                }
-            )
-        return import_file
 
 
 def choice_error(choices, blank_allowed=False):
