@@ -17,6 +17,7 @@ import urllib.request
 from http import HTTPStatus
 from pathlib import Path
 
+import openpyxl
 import pytest
 import tablib
 from django.contrib.admin import site as admin_site
@@ -100,13 +101,8 @@ def test_admin_export_of_a_filtered_changelist_contains_only_the_filtered_titles
 ):
     SharingRecordFactory(vendor__name="Drafty", vendor__status=PublicationStatus.DRAFT)
     SharingRecordFactory(vendor__name="Live", vendor__status=PublicationStatus.PUBLISHED)
-    url = f"{EXPORT_URL}?status__exact=draft"
-    form = admin_client.get(url).context["form"]
-    data = {name: field.initial for name, field in form.fields.items() if field.initial}
-    data.update({"resource": "0", "format": CSV_FORMAT})
-    response = admin_client.post(url, data)
-    assert response.status_code == HTTPStatus.OK, page_text(response)[:2000]
-    names = [row["name"] for row in rows(response.content.decode("utf-8-sig"))]
+    exported = admin_export(admin_client, f"{EXPORT_URL}?status__exact=draft", CSV_FORMAT)
+    names = [row["name"] for row in rows(exported.decode("utf-8-sig"))]
     assert names == ["Drafty"]
 
 
@@ -824,3 +820,73 @@ def test_an_import_previewed_on_one_host_is_confirmed_on_another(two_hosts):
     assert headers["Location"] == "/admin/vendors/vendor/"
     assert fetch(host_b.base + "/vendors/new-app/")[0] == HTTPStatus.OK
     assert files_left([media]) == []
+
+
+# Exports: a cell a spreadsheet would run as a formula is written as text.
+
+FORMULAS = ['=HYPERLINK("https://evil.example","Open")', "+1+1", "-1+1", "@SUM(1)"]
+FORMULA_PREFIXES = tuple(formula[0] for formula in FORMULAS)
+
+
+@pytest.fixture
+def formulas_everywhere(district, parent_audience):
+    """Staff text that starts like a formula, in each kind of row the admin exports."""
+    equals, plus, minus, at = FORMULAS
+    record = SharingRecordFactory(
+        audience=parent_audience,
+        vendor__name=equals,
+        vendor__company=plus,
+        vendor__description=minus,
+        vendor__business_address=at,
+        usage_statement__title=plus,
+        usage_statement__text=equals,
+    )
+    AgreementFactory(vendor=record.vendor, contact_name=equals, contact_phone=plus)
+    SubprocessorFactory(vendor=record.vendor, name=equals, purpose=minus, location=at)
+
+
+def admin_export(client, url, file_format):
+    """Post the admin's export form, every column ticked, as a staff member would."""
+    form = client.get(url).context["form"]
+    data = {name: field.initial for name, field in form.fields.items() if field.initial}
+    data.update({"resource": "0", "format": file_format})
+    response = client.post(url, data)
+    assert response.status_code == HTTPStatus.OK, page_text(response)[:2000]
+    return response.content
+
+
+def exported_cells(content, title):
+    """Every cell as a spreadsheet program would take it: for XLSX, the formula itself."""
+    if title == "xlsx":
+        book = openpyxl.load_workbook(io.BytesIO(content))
+        cells = [cell for row in book.active.iter_rows() for cell in row]
+        assert not [cell.value for cell in cells if cell.data_type == "f"]
+        return [cell.value for cell in cells if cell.value is not None]
+    data = tablib.Dataset().load(content.decode("utf-8-sig"), format=title)
+    return [cell for row in data for cell in row]
+
+
+EXPORT_PAGES = [
+    reverse("admin:vendors_vendor_export"),
+    reverse("admin:vendors_agreement_export"),
+    reverse("admin:vendors_subprocessor_export"),
+]
+EXPORT_FORMATS = [f().get_title() for f in VendorAdmin(Vendor, admin_site).get_export_formats()]
+
+
+@pytest.mark.parametrize("url", EXPORT_PAGES)
+@pytest.mark.parametrize("title", EXPORT_FORMATS)
+def test_no_admin_export_holds_a_live_formula(admin_client, formulas_everywhere, url, title):
+    content = admin_export(admin_client, url, str(EXPORT_FORMATS.index(title)))
+    cells = [str(cell) for cell in exported_cells(content, title)]
+    assert [cell for cell in cells if cell.startswith(FORMULA_PREFIXES)] == []
+    assert any(cell.lstrip("'") in FORMULAS for cell in cells)  # The text is still there.
+
+
+def test_a_formula_like_text_survives_an_export_and_import(admin_client, formulas_everywhere):
+    before = Vendor.objects.values_list("name", "company", "description").get()
+    exported = admin_export(admin_client, EXPORT_URL, CSV_FORMAT)
+    Vendor.objects.update(name="Renamed", company="", description="")
+    response = confirm(admin_client, upload(admin_client, exported.decode("utf-8-sig")))
+    assert response.status_code == HTTPStatus.FOUND
+    assert Vendor.objects.values_list("name", "company", "description").get() == before

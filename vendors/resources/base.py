@@ -1,12 +1,15 @@
-"""What every spreadsheet shares: all-or-nothing imports in English, and the cells that
-need a clearer message than the library's."""
+"""What every spreadsheet shares: all-or-nothing imports in English, exports that no
+spreadsheet runs as formulas, and the cells that need a clearer message than the library's."""
 
 import datetime
 
+import tablib
 from django.conf import settings
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 from import_export import resources, widgets
+
+from ..open_data.spreadsheets import FORMULA_PREFIXES, spreadsheet_safe
 
 
 def choice_error(choices, blank_allowed=False):
@@ -23,7 +26,13 @@ class AllOrNothingResource(resources.ModelResource):
     # language, and a translated field reads and writes that language's column, so pin English.
     def export(self, *args, **kwargs):
         with translation.override(settings.MODELTRANSLATION_DEFAULT_LANGUAGE):
-            return super().export(*args, **kwargs)
+            dataset = super().export(*args, **kwargs)
+        # Staff text such as a title named =HYPERLINK(…) is written as the public CSV writes
+        # it, quoted as text, in every format; the import takes the quote off again.
+        safe = tablib.Dataset(headers=dataset.headers)
+        for row in dataset:
+            safe.append([spreadsheet_safe(cell) if isinstance(cell, str) else cell for cell in row])
+        return safe
 
     def import_data(self, dataset, **kwargs):
         # All or nothing: one invalid row rolls back every other row too.
@@ -33,10 +42,13 @@ class AllOrNothingResource(resources.ModelResource):
             return super().import_data(dataset, **kwargs)
 
     def before_import_row(self, row, **kwargs):
-        # Spreadsheets pad cells with spaces; a slug or status with one would not match.
         for column, value in row.items():
             if isinstance(value, str):
-                row[column] = value.strip()
+                # Spreadsheets pad cells with spaces; a slug or status with one would not match.
+                value = value.strip()
+                if value.startswith("'") and value[1:].startswith(FORMULA_PREFIXES):
+                    value = value[1:]  # Quoted by the export (see export()).
+                row[column] = value
             elif value is None:
                 row[column] = ""
 
