@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from ..models import PublicationStatus
 from ..resources import (
+    UNREADABLE_FILE,
     UPLOAD_FOLDER,
     UPLOAD_LIFETIME,
     VendorImportForm,
@@ -83,6 +84,18 @@ class PublisherImportMixin:
             )
             return redirect(self.import_url())
         return super().process_result(result, request)
+
+    def add_data_read_fail_error_to_form(self, form, error):
+        if isinstance(error, UnicodeDecodeError):
+            message = _(
+                "The file is not UTF-8 text. In your spreadsheet, save it as "
+                "“CSV UTF-8” (or as XLSX) and upload it again. Nothing was changed."
+            )
+        else:
+            # Whatever the parser said (a broken zip, XML with entities expanding past
+            # expat's limit, …), the fix is the same.
+            message = UNREADABLE_FILE
+        form.add_error("import_file", message)
 
     def discard_upload(self, name):
         if name:

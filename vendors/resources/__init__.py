@@ -6,6 +6,9 @@ from .agreements import AgreementResource, SubprocessorResource
 from .titles import VendorResource
 from .uploads import (
     MAX_IMPORT_BYTES,
+    MAX_XLSX_MEMBERS,
+    MAX_XLSX_UNCOMPRESSED_BYTES,
+    UNREADABLE_FILE,
     UPLOAD_FOLDER,
     UPLOAD_LIFETIME,
     VendorImportForm,
@@ -14,6 +17,9 @@ from .uploads import (
 
 __all__ = [
     "MAX_IMPORT_BYTES",
+    "MAX_XLSX_MEMBERS",
+    "MAX_XLSX_UNCOMPRESSED_BYTES",
+    "UNREADABLE_FILE",
     "UPLOAD_FOLDER",
     "UPLOAD_LIFETIME",
     "AgreementResource",

@@ -3,6 +3,7 @@ between the preview and the confirm."""
 
 import contextlib
 import datetime
+import zipfile
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -15,6 +16,13 @@ from import_export.forms import ImportForm
 # Hundreds of titles fit in well under a megabyte; anything far larger is the wrong file.
 MAX_IMPORT_BYTES = 2 * 1024 * 1024
 
+# An XLSX file is a zip archive of XML parts, and a zip can unpack to a thousand times its
+# size. Its table of contents says how much, so these are checked before a byte is unpacked.
+# An export of 5,000 titles is 9 parts and 31 MB of XML; a spreadsheet program adds a few
+# parts of its own.
+MAX_XLSX_UNCOMPRESSED_BYTES = 64 * 1024 * 1024
+MAX_XLSX_MEMBERS = 100
+
 # Between the preview and the confirm the upload waits in MEDIA_ROOT, which every host
 # shares: the confirm may reach another gunicorn than the preview did. The folder is the
 # library's MediaStorage's (IMPORT_EXPORT_TMP_STORAGE_CLASS in settings).
@@ -22,6 +30,11 @@ UPLOAD_FOLDER = "spreadsheet-imports"
 # A preview left unconfirmed is discarded after this long. A staff session ends after 30
 # idle minutes, so no one can still confirm it by then.
 UPLOAD_LIFETIME = datetime.timedelta(hours=2)
+
+UNREADABLE_FILE = _(
+    "The file could not be read as the format chosen. In your spreadsheet, save it as "
+    "XLSX or as “CSV UTF-8” and upload it again. Nothing was changed."
+)
 
 
 class VendorImportForm(ImportForm):
@@ -35,7 +48,33 @@ class VendorImportForm(ImportForm):
                     "limit": filesizeformat(MAX_IMPORT_BYTES),
                 }
             )
+        if zipfile.is_zipfile(import_file):
+            check_workbook_size(import_file)
+        import_file.seek(0)
         return import_file
+
+
+def check_workbook_size(import_file):
+    """Refuse a zip (an XLSX file) that would unpack to more than any real workbook. The
+    sizes it declares bind: Python's zipfile stops reading a part at its declared size."""
+    try:
+        parts = zipfile.ZipFile(import_file).infolist()
+    except zipfile.BadZipFile:
+        raise ValidationError(UNREADABLE_FILE) from None
+    if len(parts) > MAX_XLSX_MEMBERS:
+        raise ValidationError(
+            _("The XLSX file holds %(count)d parts; the limit is %(limit)d.")
+            % {"count": len(parts), "limit": MAX_XLSX_MEMBERS}
+        )
+    unpacked = sum(part.file_size for part in parts)
+    if unpacked > MAX_XLSX_UNCOMPRESSED_BYTES:
+        raise ValidationError(
+            _("The XLSX file unpacks to %(size)s; the limit is %(limit)s.")
+            % {
+                "size": filesizeformat(unpacked),
+                "limit": filesizeformat(MAX_XLSX_UNCOMPRESSED_BYTES),
+            }
+        )
 
 
 def upload_storage():
