@@ -984,3 +984,41 @@ def test_an_xlsx_as_large_as_a_5000_title_export_is_read(admin_client, district,
 
     response = upload_xlsx(admin_client, rebuilt_xlsx(as_large_as_5000_titles))
     assert response.context["confirm_form"], page_text(response)[-2000:]
+
+
+# Errors: the message for the publisher, the traceback for the server log.
+
+
+@pytest.mark.parametrize(
+    ("owner", "method"),
+    [(SharingRecord, "save"), (VendorResource, "before_import")],
+    ids=["in-a-row", "in-the-file"],
+)
+def test_an_unexpected_error_shows_its_message_and_logs_its_traceback(
+    admin_client, district, catalog, monkeypatch, caplog, owner, method
+):
+    monkeypatch.setattr(owner, method, fail_unexpectedly)
+    response = upload(admin_client, new_title_csv())
+    assert response.status_code == HTTPStatus.OK
+    html = page_text(response)
+    assert "The disk is full." in html
+    for trace in ["Traceback", 'class="traceback"', "site-packages", str(ROOT)]:
+        assert trace not in html
+    assert [record for record in caplog.records if record.exc_info], caplog.text
+    assert "Traceback (most recent call last)" in caplog.text
+    assert "RuntimeError: The disk is full." in caplog.text
+
+
+def test_a_refused_file_is_not_logged_as_an_error(admin_client, district, catalog, caplog):
+    data = tablib.Dataset().load(new_title_csv(), format="csv")
+    del data["description"]
+    upload(admin_client, data.csv)
+    assert not [record for record in caplog.records if record.exc_info]
+
+
+def test_an_xlsx_whose_slug_is_a_number_cell_imports(admin_client, district, catalog):
+    data = tablib.Dataset().load(new_title_csv(slug="2048"), format="csv")
+    number_slug = tablib.Dataset(headers=data.headers)
+    number_slug.append([2048, *data[0][1:]])
+    confirm(admin_client, upload_xlsx(admin_client, number_slug.xlsx))
+    assert Vendor.objects.filter(slug="2048").exists()

@@ -27,6 +27,8 @@ class PublisherImportMixin:
     job. Editors may still export."""
 
     import_form_class = VendorImportForm
+    # Each error's message, never its traceback (which the resource logs).
+    import_error_display = ("message",)
 
     def has_import_permission(self, request):
         return can_publish(request) and self.has_add_permission(request)

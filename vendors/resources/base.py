@@ -2,6 +2,7 @@
 spreadsheet runs as formulas, and the cells that need a clearer message than the library's."""
 
 import datetime
+import logging
 
 import tablib
 from django.conf import settings
@@ -10,6 +11,13 @@ from django.utils.translation import gettext_lazy as _
 from import_export import resources, widgets
 
 from ..open_data.spreadsheets import FORMULA_PREFIXES, spreadsheet_safe
+
+logger = logging.getLogger(__name__)
+
+
+class FileRefused(ValueError):
+    """A file this site will not import, with the message that says why: the publisher's
+    to fix, not an error of the site's."""
 
 
 def choice_error(choices, blank_allowed=False):
@@ -39,7 +47,13 @@ class AllOrNothingResource(resources.ModelResource):
         kwargs["use_transactions"] = True
         kwargs["rollback_on_validation_errors"] = True
         with translation.override(settings.MODELTRANSLATION_DEFAULT_LANGUAGE):
-            return super().import_data(dataset, **kwargs)
+            result = super().import_data(dataset, **kwargs)
+        # The page shows each error's message only; its traceback belongs in the server log.
+        row_errors = [error for _number, errors in result.row_errors() for error in errors]
+        for error in [*result.base_errors, *row_errors]:
+            if not isinstance(error.error, FileRefused):
+                logger.error("The import stopped at an unexpected error", exc_info=error.error)
+        return result
 
     def before_import_row(self, row, **kwargs):
         for column, value in row.items():
@@ -54,11 +68,11 @@ class AllOrNothingResource(resources.ModelResource):
 
     def require_columns(self, dataset, columns):
         if not dataset.headers or not len(dataset):
-            raise ValueError(_("The file is empty: it needs a header row and one row per entry."))
-        headers = [header.strip() if header else "" for header in dataset.headers]
+            raise FileRefused(_("The file is empty: it needs a header row and one row per entry."))
+        headers = [str(header).strip() if header else "" for header in dataset.headers]
         missing = [column for column in columns if column not in headers]
         if missing:
-            raise ValueError(_("Missing columns: %(columns)s.") % {"columns": ", ".join(missing)})
+            raise FileRefused(_("Missing columns: %(columns)s.") % {"columns": ", ".join(missing)})
         return headers
 
 
