@@ -203,6 +203,13 @@ STORAGES = {
     },
 }
 
+# Spreadsheet import (django-import-export). Between the preview and the confirm the upload
+# waits in MEDIA_ROOT, which every host shares, rather than in this host's temp folder: the
+# confirm may reach another gunicorn. The admin removes it once it cannot be confirmed.
+IMPORT_EXPORT_TMP_STORAGE_CLASS = "import_export.tmp_storages.MediaStorage"
+# IMPORT_EXPORT_ESCAPE_FORMULAE_ON_EXPORT stays off: in 4.4.3 it only drops a leading "=",
+# and writes an XLSX export's empty dates as "None". The resources quote formulas instead.
+
 # HTTPS: on by default in production, configurable for a proxy that terminates TLS.
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=not DEBUG)

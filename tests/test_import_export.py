@@ -1,16 +1,31 @@
 """Bulk import and export through django-import-export 4.4.3, which does not yet declare
 Django 6: these tests are what hold it to Django 6.1."""
 
+import contextlib
 import csv
 import datetime
 import io
+import os
+import re
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.error
+import urllib.request
+import zipfile
 from http import HTTPStatus
+from pathlib import Path
 
+import openpyxl
 import pytest
 import tablib
 from django.contrib.admin import site as admin_site
+from django.contrib.messages import get_messages
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
+from django.test.client import encode_multipart
 from django.urls import reverse
 
 from tests.factories import (
@@ -28,6 +43,7 @@ from vendors.models import (
     Agreement,
     AgreementStatus,
     Audience,
+    DataElement,
     DestructionTerm,
     EndReason,
     LegalBasis,
@@ -39,6 +55,9 @@ from vendors.models import (
 )
 from vendors.resources import (
     MAX_IMPORT_BYTES,
+    MAX_XLSX_MEMBERS,
+    MAX_XLSX_UNCOMPRESSED_BYTES,
+    UPLOAD_LIFETIME,
     AgreementResource,
     SubprocessorResource,
     VendorResource,
@@ -85,13 +104,8 @@ def test_admin_export_of_a_filtered_changelist_contains_only_the_filtered_titles
 ):
     SharingRecordFactory(vendor__name="Drafty", vendor__status=PublicationStatus.DRAFT)
     SharingRecordFactory(vendor__name="Live", vendor__status=PublicationStatus.PUBLISHED)
-    url = f"{EXPORT_URL}?status__exact=draft"
-    form = admin_client.get(url).context["form"]
-    data = {name: field.initial for name, field in form.fields.items() if field.initial}
-    data.update({"resource": "0", "format": CSV_FORMAT})
-    response = admin_client.post(url, data)
-    assert response.status_code == HTTPStatus.OK, page_text(response)[:2000]
-    names = [row["name"] for row in rows(response.content.decode("utf-8-sig"))]
+    exported = admin_export(admin_client, f"{EXPORT_URL}?status__exact=draft", CSV_FORMAT)
+    names = [row["name"] for row in rows(exported.decode("utf-8-sig"))]
     assert names == ["Drafty"]
 
 
@@ -561,3 +575,450 @@ def test_subprocessor_export_names_the_title_by_slug(quiz_maker):
     SubprocessorFactory(vendor=quiz_maker, name="Cloud Host")
     (row,) = rows(SubprocessorResource().export(Subprocessor.objects.all()).csv)
     assert (row["vendor"], row["name"]) == ("quiz-maker", "Cloud Host")
+
+
+# Where an upload waits between the preview and the confirm.
+
+
+@pytest.fixture(autouse=True)
+def temp_folders(settings, tmp_path, monkeypatch):
+    """Each test keeps its uploads in folders of its own, and can see what is left in them:
+    MEDIA_ROOT, and the system temp folder (what tempfile and $TMPDIR name)."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+    system_temp = tmp_path / "system-temp"
+    system_temp.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(system_temp))
+    return [settings.MEDIA_ROOT, system_temp]
+
+
+def fail_unexpectedly(*args, **kwargs):
+    raise RuntimeError("The disk is full.")
+
+
+def files_left(folders):
+    return [
+        path
+        for folder in folders
+        if folder.exists()
+        for path in folder.rglob("*")
+        if path.is_file()
+    ]
+
+
+@pytest.mark.parametrize(
+    "content",
+    [
+        new_title_csv(**{"parent-data data elements": "shoe-size"}),  # a bad row
+        new_title_csv().replace("parent-data ", "grandparent-data "),  # a bad column
+        new_title_csv(name="Élan App").encode("utf-16"),  # unreadable
+    ],
+    ids=["bad-row", "bad-column", "unreadable"],
+)
+def test_a_refused_preview_leaves_no_file_behind(
+    admin_client, district, catalog, temp_folders, content
+):
+    response = upload(admin_client, content)
+    assert response.status_code == HTTPStatus.OK
+    assert not response.context.get("confirm_form")
+    assert files_left(temp_folders) == []
+
+
+def test_a_confirmed_import_leaves_no_file_behind(admin_client, district, catalog, temp_folders):
+    preview = upload(admin_client, new_title_csv())
+    assert len(files_left(temp_folders)) == 1
+    confirm(admin_client, preview)
+    assert files_left(temp_folders) == []
+
+
+def test_a_preview_that_fails_unexpectedly_leaves_no_file_behind(
+    admin_client, district, catalog, temp_folders, monkeypatch
+):
+    monkeypatch.setattr(VendorResource, "import_data", fail_unexpectedly)
+    with pytest.raises(RuntimeError):
+        upload(admin_client, new_title_csv())
+    assert files_left(temp_folders) == []
+
+
+def test_a_confirm_whose_upload_has_expired_says_so_and_changes_nothing(
+    admin_client, district, catalog, temp_folders
+):
+    preview = upload(admin_client, new_title_csv())
+    (stored,) = files_left(temp_folders)
+    long_ago = time.time() - UPLOAD_LIFETIME.total_seconds() - 60
+    os.utime(stored, (long_ago, long_ago))
+    upload(admin_client, new_title_csv(slug="other-app"))  # Any later preview sweeps it away.
+    assert not stored.exists()
+    response = confirm(admin_client, preview)
+    assert response.status_code == HTTPStatus.FOUND
+    assert response["Location"] == IMPORT_URL
+    shown = [str(message) for message in get_messages(response.wsgi_request)]
+    assert any("no longer on the server" in message for message in shown), shown
+    assert not Vendor.objects.exists()
+
+
+def test_a_confirm_that_finds_errors_says_nothing_was_imported(
+    admin_client, district, catalog, temp_folders
+):
+    preview = upload(admin_client, new_title_csv())
+    DataElement.objects.filter(slug="parent-email").delete()  # Changed since the preview.
+    response = confirm(admin_client, preview)
+    shown = [str(message) for message in get_messages(response.wsgi_request)]
+    assert any("Nothing was imported" in message for message in shown), shown
+    assert not any(message.startswith("Import finished") for message in shown), shown
+    assert not Vendor.objects.exists()
+    assert files_left(temp_folders) == []
+
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def free_port():
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+class Host:
+    """One gunicorn on loopback, with the environment a container of the compose file has."""
+
+    def __init__(self, environment, folder):
+        self.base = f"http://127.0.0.1:{free_port()}"
+        folder.mkdir()
+        (folder / "tmp").mkdir()
+        self.log = folder / "gunicorn.log"
+        self.process = subprocess.Popen(  # noqa: S603 (our own command line)
+            [
+                str(Path(sys.executable).parent / "gunicorn"),
+                "--config=gunicorn.conf.py",
+                "--no-control-socket",
+                "--access-logfile=/dev/null",
+                "clearinghouse.wsgi",
+            ],
+            cwd=ROOT,
+            env={
+                **environment,
+                "GUNICORN_BIND": self.base.removeprefix("http://"),
+                # What each host has of its own: its temp folder and its page cache.
+                "TMPDIR": str(folder / "tmp"),
+                "PAGE_CACHE_DIR": str(folder / "cache"),
+            },
+            stdout=self.log.open("w"),
+            stderr=subprocess.STDOUT,
+        )
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            with contextlib.suppress(OSError):
+                urllib.request.urlopen(f"{self.base}/healthz", timeout=1)  # noqa: S310
+                return
+            time.sleep(0.1)
+        self.stop()
+        pytest.fail(f"gunicorn did not start: {self.log.read_text()}")
+
+    def stop(self):
+        self.process.terminate()
+        self.process.wait(timeout=20)
+
+
+SITE_FOR_TWO_HOSTS = """
+from django.test import Client
+from django.test.client import encode_multipart
+from tests.factories import AudienceFactory, DataElementFactory, DistrictProfileFactory
+from django.contrib.auth import get_user_model
+DistrictProfileFactory(); AudienceFactory(); DataElementFactory(slug="parent-email")
+client = Client()
+client.force_login(get_user_model().objects.create_superuser("publisher", "p@example.org", None))
+print(client.cookies["sessionid"].value)
+"""
+
+
+@pytest.fixture
+def two_hosts(tmp_path):
+    """Two gunicorns as the compose file runs them: one database and one MEDIA_ROOT, each
+    with its own temp folder; and a publisher's session cookie."""
+    environment = {
+        **os.environ,
+        "DEBUG": "false",
+        "SECRET_KEY": "two-hosts-one-secret-key-for-this-test-only-0123456789-abcdef",
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'site.sqlite3'}",
+        "MEDIA_ROOT": str(tmp_path / "media"),
+        "ALLOWED_HOSTS": "127.0.0.1",
+        "SESSION_COOKIE_SECURE": "false",
+        "CSRF_COOKIE_SECURE": "false",
+        "WEB_CONCURRENCY": "1",
+        "LOG_LEVEL": "WARNING",
+    }
+    manage = [sys.executable, "manage.py"]
+    subprocess.run([*manage, "migrate", "-v0"], cwd=ROOT, env=environment, check=True)  # noqa: S603
+    session = subprocess.run(  # noqa: S603 (our own command line)
+        [*manage, "shell", "-v0", "-c", SITE_FOR_TWO_HOSTS],
+        cwd=ROOT,
+        env=environment,
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout.split()[-1]
+    hosts = [Host(environment, tmp_path / "host-a"), Host(environment, tmp_path / "host-b")]
+    yield hosts, session, tmp_path / "media"
+    for host in hosts:
+        host.stop()
+
+
+class NoRedirects(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args, **kwargs):
+        return None
+
+
+def publisher_browser(session):
+    """A publisher's browser: it keeps its cookies, whichever host answers, and shows
+    redirects and errors as they come."""
+    cookies = {"sessionid": session}
+    opener = urllib.request.build_opener(NoRedirects)
+
+    def fetch(url, fields=None):
+        request = urllib.request.Request(url)  # noqa: S310 (our own loopback address)
+        if fields is not None:
+            request.data = encode_multipart("boundary", fields)
+            request.add_header("Content-Type", "multipart/form-data; boundary=boundary")
+        request.add_header("Cookie", "; ".join(f"{k}={v}" for k, v in cookies.items()))
+        try:
+            response = opener.open(request, timeout=60)
+        except urllib.error.HTTPError as error:
+            response = error
+        with response:
+            for header in response.headers.get_all("Set-Cookie") or []:
+                name, _equals, value = header.split(";")[0].partition("=")
+                cookies[name] = value
+            return response.status, response.read().decode(), response.headers
+
+    return fetch
+
+
+def hidden_inputs(html):
+    return dict(re.findall(r'<input type="hidden" name="([^"]+)" value="([^"]*)"', html))
+
+
+def test_an_import_previewed_on_one_host_is_confirmed_on_another(two_hosts):
+    (host_a, host_b), session, media = two_hosts
+    fetch = publisher_browser(session)
+    import_path = "/admin/vendors/vendor/import/"
+    status, page, _headers = fetch(host_a.base + import_path)
+    assert status == HTTPStatus.OK, page[:500]
+    form = hidden_inputs(page)
+    status, preview, _headers = fetch(
+        host_a.base + import_path,
+        {
+            "csrfmiddlewaretoken": form["csrfmiddlewaretoken"],
+            "resource": "0",
+            "format": CSV_FORMAT,
+            "import_file": SimpleUploadedFile("titles.csv", new_title_csv().encode()),
+        },
+    )
+    assert status == HTTPStatus.OK and "Confirm import" in preview, preview[-3000:]
+
+    status, body, headers = fetch(
+        host_b.base + "/admin/vendors/vendor/process_import/", hidden_inputs(preview)
+    )
+
+    assert status == HTTPStatus.FOUND, body[-3000:] + host_b.log.read_text()[-3000:]
+    assert headers["Location"] == "/admin/vendors/vendor/"
+    assert fetch(host_b.base + "/vendors/new-app/")[0] == HTTPStatus.OK
+    assert files_left([media]) == []
+
+
+# Exports: a cell a spreadsheet would run as a formula is written as text.
+
+FORMULAS = ['=HYPERLINK("https://evil.example","Open")', "+1+1", "-1+1", "@SUM(1)"]
+FORMULA_PREFIXES = tuple(formula[0] for formula in FORMULAS)
+
+
+@pytest.fixture
+def formulas_everywhere(district, parent_audience):
+    """Staff text that starts like a formula, in each kind of row the admin exports."""
+    equals, plus, minus, at = FORMULAS
+    record = SharingRecordFactory(
+        audience=parent_audience,
+        vendor__name=equals,
+        vendor__company=plus,
+        vendor__description=minus,
+        vendor__business_address=at,
+        usage_statement__title=plus,
+        usage_statement__text=equals,
+    )
+    AgreementFactory(vendor=record.vendor, contact_name=equals, contact_phone=plus)
+    SubprocessorFactory(vendor=record.vendor, name=equals, purpose=minus, location=at)
+
+
+def admin_export(client, url, file_format):
+    """Post the admin's export form, every column ticked, as a staff member would."""
+    form = client.get(url).context["form"]
+    data = {name: field.initial for name, field in form.fields.items() if field.initial}
+    data.update({"resource": "0", "format": file_format})
+    response = client.post(url, data)
+    assert response.status_code == HTTPStatus.OK, page_text(response)[:2000]
+    return response.content
+
+
+def exported_cells(content, title):
+    """Every cell as a spreadsheet program would take it: for XLSX, the formula itself."""
+    if title == "xlsx":
+        book = openpyxl.load_workbook(io.BytesIO(content))
+        cells = [cell for row in book.active.iter_rows() for cell in row]
+        assert not [cell.value for cell in cells if cell.data_type == "f"]
+        return [cell.value for cell in cells if cell.value is not None]
+    data = tablib.Dataset().load(content.decode("utf-8-sig"), format=title)
+    return [cell for row in data for cell in row]
+
+
+EXPORT_PAGES = [
+    reverse("admin:vendors_vendor_export"),
+    reverse("admin:vendors_agreement_export"),
+    reverse("admin:vendors_subprocessor_export"),
+]
+EXPORT_FORMATS = [f().get_title() for f in VendorAdmin(Vendor, admin_site).get_export_formats()]
+
+
+@pytest.mark.parametrize("url", EXPORT_PAGES)
+@pytest.mark.parametrize("title", EXPORT_FORMATS)
+def test_no_admin_export_holds_a_live_formula(admin_client, formulas_everywhere, url, title):
+    content = admin_export(admin_client, url, str(EXPORT_FORMATS.index(title)))
+    cells = [str(cell) for cell in exported_cells(content, title)]
+    assert [cell for cell in cells if cell.startswith(FORMULA_PREFIXES)] == []
+    assert any(cell.lstrip("'") in FORMULAS for cell in cells)  # The text is still there.
+
+
+def test_a_formula_like_text_survives_an_export_and_import(admin_client, formulas_everywhere):
+    before = Vendor.objects.values_list("name", "company", "description").get()
+    exported = admin_export(admin_client, EXPORT_URL, CSV_FORMAT)
+    Vendor.objects.update(name="Renamed", company="", description="")
+    response = confirm(admin_client, upload(admin_client, exported.decode("utf-8-sig")))
+    assert response.status_code == HTTPStatus.FOUND
+    assert Vendor.objects.values_list("name", "company", "description").get() == before
+
+
+# Hostile XLSX files: refused before they are unpacked or expanded.
+
+
+def upload_xlsx(client, content):
+    formats = [f().get_title() for f in VendorAdmin(Vendor, admin_site).get_import_formats()]
+    return client.post(
+        IMPORT_URL,
+        {
+            "resource": "0",
+            "format": str(formats.index("xlsx")),
+            "import_file": SimpleUploadedFile("titles.xlsx", content),
+        },
+    )
+
+
+def rebuilt_xlsx(change_sheet=None, extra_members=0):
+    """A real workbook of one title, its sheet's XML passed through change_sheet (which
+    yields the new XML in pieces), plus empty extra parts."""
+    workbook = zipfile.ZipFile(io.BytesIO(tablib.Dataset().load(new_title_csv()).xlsx))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as rebuilt:
+        for member in workbook.infolist():
+            xml = workbook.read(member)
+            if member.filename == "xl/worksheets/sheet1.xml" and change_sheet:
+                with rebuilt.open(member.filename, "w") as sheet:
+                    for piece in change_sheet(xml):
+                        sheet.write(piece)
+            else:
+                rebuilt.writestr(member, xml)
+        for number in range(extra_members):
+            rebuilt.writestr(f"xl/media/part{number}.bin", b"")
+    return out.getvalue()
+
+
+def test_an_xlsx_that_unpacks_to_too_much_is_refused_before_it_is_read(
+    admin_client, district, catalog
+):
+    def padded(xml):
+        # Whitespace between rows is valid XML, and compresses a thousandfold.
+        head, tail = xml.split(b"<sheetData>")
+        yield head + b"<sheetData>"
+        for _megabyte in range(MAX_XLSX_UNCOMPRESSED_BYTES // 2**20 + 1):
+            yield b" " * 2**20
+        yield tail
+
+    bomb = rebuilt_xlsx(padded)
+    assert len(bomb) < MAX_IMPORT_BYTES
+    started = time.monotonic()
+    response = upload_xlsx(admin_client, bomb)
+    assert time.monotonic() - started < 5
+    assert response.status_code == HTTPStatus.OK
+    assert "unpacks to" in page_text(response) and "the limit is" in page_text(response)
+    assert not Vendor.objects.exists()
+
+
+def test_an_xlsx_with_too_many_parts_is_refused(admin_client, district, catalog):
+    response = upload_xlsx(admin_client, rebuilt_xlsx(extra_members=MAX_XLSX_MEMBERS))
+    assert response.status_code == HTTPStatus.OK
+    assert "parts" in page_text(response) and "the limit is" in page_text(response)
+    assert not Vendor.objects.exists()
+
+
+def test_an_xlsx_with_entity_expansion_is_refused_with_a_clear_message(
+    admin_client, district, catalog
+):
+    def billion_laughs(xml):
+        entities = '<!ENTITY lol0 "lol">' + "".join(
+            f'<!ENTITY lol{n} "{f"&lol{n - 1};" * 10}">' for n in range(1, 10)
+        )
+        yield f"<!DOCTYPE worksheet [{entities}]>".encode()
+        yield xml.replace(b"<sheetData>", b"<sheetData>&lol9;", 1)
+
+    response = upload_xlsx(admin_client, rebuilt_xlsx(billion_laughs))
+    assert response.status_code == HTTPStatus.OK
+    assert "could not be read" in page_text(response)
+    assert not Vendor.objects.exists()
+
+
+def test_an_xlsx_as_large_as_a_5000_title_export_is_read(admin_client, district, catalog):
+    def as_large_as_5000_titles(xml):
+        # Measured on `generate_clearinghouse --vendors 5000`: 9 parts, 30.9 MB unpacked.
+        head, tail = xml.split(b"<sheetData>")
+        yield head + b"<sheetData>"
+        for _megabyte in range(31):
+            yield b" " * 2**20
+        yield tail
+
+    response = upload_xlsx(admin_client, rebuilt_xlsx(as_large_as_5000_titles))
+    assert response.context["confirm_form"], page_text(response)[-2000:]
+
+
+# Errors: the message for the publisher, the traceback for the server log.
+
+
+@pytest.mark.parametrize(
+    ("owner", "method"),
+    [(SharingRecord, "save"), (VendorResource, "before_import")],
+    ids=["in-a-row", "in-the-file"],
+)
+def test_an_unexpected_error_shows_its_message_and_logs_its_traceback(
+    admin_client, district, catalog, monkeypatch, caplog, owner, method
+):
+    monkeypatch.setattr(owner, method, fail_unexpectedly)
+    response = upload(admin_client, new_title_csv())
+    assert response.status_code == HTTPStatus.OK
+    html = page_text(response)
+    assert "The disk is full." in html
+    for trace in ["Traceback", 'class="traceback"', "site-packages", str(ROOT)]:
+        assert trace not in html
+    assert [record for record in caplog.records if record.exc_info], caplog.text
+    assert "Traceback (most recent call last)" in caplog.text
+    assert "RuntimeError: The disk is full." in caplog.text
+
+
+def test_a_refused_file_is_not_logged_as_an_error(admin_client, district, catalog, caplog):
+    data = tablib.Dataset().load(new_title_csv(), format="csv")
+    del data["description"]
+    upload(admin_client, data.csv)
+    assert not [record for record in caplog.records if record.exc_info]
+
+
+def test_an_xlsx_whose_slug_is_a_number_cell_imports(admin_client, district, catalog):
+    data = tablib.Dataset().load(new_title_csv(slug="2048"), format="csv")
+    number_slug = tablib.Dataset(headers=data.headers)
+    number_slug.append([2048, *data[0][1:]])
+    confirm(admin_client, upload_xlsx(admin_client, number_slug.xlsx))
+    assert Vendor.objects.filter(slug="2048").exists()

@@ -5,10 +5,18 @@ import logging
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError
+from django.shortcuts import redirect
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from ..models import PublicationStatus
-from ..resources import VendorImportForm
+from ..resources import (
+    UNREADABLE_FILE,
+    UPLOAD_FOLDER,
+    UPLOAD_LIFETIME,
+    VendorImportForm,
+    discard_stale_uploads,
+)
 
 PUBLISH_PERMISSION = "vendors.publish_vendor"
 
@@ -24,9 +32,88 @@ class PublisherImportMixin:
     job. Editors may still export."""
 
     import_form_class = VendorImportForm
+    # Each error's message, never its traceback (which the resource logs).
+    import_error_display = ("message",)
 
     def has_import_permission(self, request):
         return can_publish(request) and self.has_add_permission(request)
+
+    def get_tmp_storage_class_kwargs(self):
+        return {"MEDIA_FOLDER": UPLOAD_FOLDER}
+
+    def import_action(self, request, **kwargs):
+        # The library keeps every upload it previews; only one that can be confirmed may wait.
+        if request.method == "POST" and self.has_import_permission(request):
+            discard_stale_uploads()
+        confirmable = False
+        try:
+            response = super().import_action(request, **kwargs)
+            confirmable = bool((getattr(response, "context_data", None) or {}).get("confirm_form"))
+            return response
+        finally:
+            if not confirmable:
+                upload = request.FILES.get("import_file")
+                self.discard_upload(getattr(upload, "tmp_storage_name", ""))
+
+    def process_import(self, request, **kwargs):
+        if not self.has_import_permission(request):
+            raise PermissionDenied
+        confirm_form = self.create_confirm_form(request)
+        name = confirm_form.cleaned_data["import_file_name"] if confirm_form.is_valid() else ""
+        try:
+            return super().process_import(request, **kwargs)
+        except FileNotFoundError:
+            # Discarded as stale, already confirmed (a second click), or never shared.
+            self.message_user(
+                request,
+                _(
+                    "The file you previewed is no longer on the server: a preview waits "
+                    "%(hours)d hours at most. Upload the file again. Nothing was imported."
+                )
+                % {"hours": UPLOAD_LIFETIME.total_seconds() // 3600},
+                messages.ERROR,
+            )
+            return redirect(self.import_url())
+        finally:
+            self.discard_upload(name)
+
+    def process_result(self, result, request):
+        # The confirm imports the file again: what it refers to may have changed since the
+        # preview. The import has rolled back; say so rather than "Import finished".
+        if result.has_errors() or result.has_validation_errors():
+            self.message_user(
+                request,
+                _(
+                    "The file no longer imports cleanly: something it refers to changed "
+                    "since the preview. Nothing was imported. Upload it again to see why."
+                ),
+                messages.ERROR,
+            )
+            return redirect(self.import_url())
+        return super().process_result(result, request)
+
+    def add_data_read_fail_error_to_form(self, form, error):
+        if isinstance(error, UnicodeDecodeError):
+            message = _(
+                "The file is not UTF-8 text. In your spreadsheet, save it as "
+                "“CSV UTF-8” (or as XLSX) and upload it again. Nothing was changed."
+            )
+        else:
+            # Whatever the parser said (a broken zip, XML with entities expanding past
+            # expat's limit, …), the fix is the same.
+            message = UNREADABLE_FILE
+        form.add_error("import_file", message)
+
+    def discard_upload(self, name):
+        if name:
+            storage_class = self.get_tmp_storage_class()
+            storage_class(name=name, **self.get_tmp_storage_class_kwargs()).remove()
+
+    def import_url(self):
+        opts = self.model._meta
+        return reverse(
+            f"admin:{opts.app_label}_{opts.model_name}_import", current_app=self.admin_site.name
+        )
 
 
 class PublisherStatusMixin:

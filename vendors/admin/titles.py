@@ -212,18 +212,6 @@ class VendorAdmin(
                 messages.WARNING,
             )
 
-    def add_data_read_fail_error_to_form(self, form, error):
-        if isinstance(error, UnicodeDecodeError):
-            form.add_error(
-                "import_file",
-                _(
-                    "The file is not UTF-8 text. In your spreadsheet, save it as "
-                    "“CSV UTF-8” (or as XLSX) and upload it again. Nothing was changed."
-                ),
-            )
-        else:
-            super().add_data_read_fail_error_to_form(form, error)
-
     def lookup_allowed(self, lookup, value, request=None):
         # The shared-text admins link here to list the titles showing one text.
         if lookup in (

@@ -1,7 +1,16 @@
 """The admin's spreadsheets, import and export, one module per kind of row: titles with
-their sharing records (titles.py), agreements and subprocessors (agreements.py), and what
-they share (base.py)."""
+their sharing records (titles.py), agreements and subprocessors (agreements.py), what
+they share (base.py), and the uploaded file itself (uploads.py)."""
 
 from .agreements import AgreementResource, SubprocessorResource
-from .base import MAX_IMPORT_BYTES, VendorImportForm
 from .titles import VendorResource
+from .uploads import (
+    MAX_IMPORT_BYTES,
+    MAX_XLSX_MEMBERS,
+    MAX_XLSX_UNCOMPRESSED_BYTES,
+    UNREADABLE_FILE,
+    UPLOAD_FOLDER,
+    UPLOAD_LIFETIME,
+    VendorImportForm,
+    discard_stale_uploads,
+)

@@ -1,32 +1,23 @@
-"""What every spreadsheet shares: the upload form, all-or-nothing imports in English, and
-the cells that need a clearer message than the library's."""
+"""What every spreadsheet shares: all-or-nothing imports in English, exports that no
+spreadsheet runs as formulas, and the cells that need a clearer message than the library's."""
 
 import datetime
+import logging
 
+import tablib
 from django.conf import settings
-from django.core.exceptions import ValidationError
-from django.template.defaultfilters import filesizeformat
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 from import_export import resources, widgets
-from import_export.forms import ImportForm
 
-# Hundreds of titles fit in well under a megabyte; anything far larger is the wrong file.
-MAX_IMPORT_BYTES = 2 * 1024 * 1024
+from ..open_data.spreadsheets import FORMULA_PREFIXES, spreadsheet_safe
+
+logger = logging.getLogger(__name__)
 
 
-class VendorImportForm(ImportForm):
-    def clean_import_file(self):
-        import_file = self.cleaned_data["import_file"]
-        if import_file.size > MAX_IMPORT_BYTES:
-            raise ValidationError(
-                _("The file is %(size)s; the limit is %(limit)s.")
-                % {
-                    "size": filesizeformat(import_file.size),
-                    "limit": filesizeformat(MAX_IMPORT_BYTES),
-                }
-            )
-        return import_file
+class FileRefused(ValueError):
+    """A file this site will not import, with the message that says why: the publisher's
+    to fix, not an error of the site's."""
 
 
 def choice_error(choices, blank_allowed=False):
@@ -43,30 +34,45 @@ class AllOrNothingResource(resources.ModelResource):
     # language, and a translated field reads and writes that language's column, so pin English.
     def export(self, *args, **kwargs):
         with translation.override(settings.MODELTRANSLATION_DEFAULT_LANGUAGE):
-            return super().export(*args, **kwargs)
+            dataset = super().export(*args, **kwargs)
+        # Staff text such as a title named =HYPERLINK(…) is written as the public CSV writes
+        # it, quoted as text, in every format; the import takes the quote off again.
+        safe = tablib.Dataset(headers=dataset.headers)
+        for row in dataset:
+            safe.append([spreadsheet_safe(cell) if isinstance(cell, str) else cell for cell in row])
+        return safe
 
     def import_data(self, dataset, **kwargs):
         # All or nothing: one invalid row rolls back every other row too.
         kwargs["use_transactions"] = True
         kwargs["rollback_on_validation_errors"] = True
         with translation.override(settings.MODELTRANSLATION_DEFAULT_LANGUAGE):
-            return super().import_data(dataset, **kwargs)
+            result = super().import_data(dataset, **kwargs)
+        # The page shows each error's message only; its traceback belongs in the server log.
+        row_errors = [error for _number, errors in result.row_errors() for error in errors]
+        for error in [*result.base_errors, *row_errors]:
+            if not isinstance(error.error, FileRefused):
+                logger.error("The import stopped at an unexpected error", exc_info=error.error)
+        return result
 
     def before_import_row(self, row, **kwargs):
-        # Spreadsheets pad cells with spaces; a slug or status with one would not match.
         for column, value in row.items():
             if isinstance(value, str):
-                row[column] = value.strip()
+                # Spreadsheets pad cells with spaces; a slug or status with one would not match.
+                value = value.strip()
+                if value.startswith("'") and value[1:].startswith(FORMULA_PREFIXES):
+                    value = value[1:]  # Quoted by the export (see export()).
+                row[column] = value
             elif value is None:
                 row[column] = ""
 
     def require_columns(self, dataset, columns):
         if not dataset.headers or not len(dataset):
-            raise ValueError(_("The file is empty: it needs a header row and one row per entry."))
-        headers = [header.strip() if header else "" for header in dataset.headers]
+            raise FileRefused(_("The file is empty: it needs a header row and one row per entry."))
+        headers = [str(header).strip() if header else "" for header in dataset.headers]
         missing = [column for column in columns if column not in headers]
         if missing:
-            raise ValueError(_("Missing columns: %(columns)s.") % {"columns": ", ".join(missing)})
+            raise FileRefused(_("Missing columns: %(columns)s.") % {"columns": ", ".join(missing)})
         return headers
 
 

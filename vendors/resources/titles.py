@@ -19,7 +19,7 @@ from ..models import (
     UsageStatement,
     Vendor,
 )
-from .base import AllOrNothingResource, YesNoWidget, choice_error
+from .base import AllOrNothingResource, FileRefused, YesNoWidget, choice_error
 
 VENDOR_COLUMNS = [
     "slug",
@@ -147,9 +147,9 @@ class VendorResource(AllOrNothingResource):
                 continue
             audience_slug, _space, part = header.partition(" ")
             if part not in RECORD_PARTS + OPTIONAL_RECORD_PARTS:
-                raise ValueError(_("Unknown column “%(column)s”.") % {"column": header})
+                raise FileRefused(_("Unknown column “%(column)s”.") % {"column": header})
             if audience_slug not in known_audiences:
-                raise ValueError(
+                raise FileRefused(
                     _("Unknown audience “%(audience)s” in column “%(column)s”.")
                     % {"audience": audience_slug, "column": header}
                 )
@@ -161,15 +161,16 @@ class VendorResource(AllOrNothingResource):
                 if record_column(audience_slug, part) not in headers
             ]
             if absent:
-                raise ValueError(
+                raise FileRefused(
                     _("Missing columns: %(columns)s.") % {"columns": ", ".join(absent)}
                 )
         first_row = {}
         slug_index = headers.index("slug")
         for number, row in enumerate(dataset, 1):
-            slug = (row[slug_index] or "").strip()
+            # A spreadsheet's number cell (a slug such as 2048) is a number, not text.
+            slug = str(row[slug_index] or "").strip()
             if slug in first_row:
-                raise ValueError(
+                raise FileRefused(
                     _("The slug “%(slug)s” is on rows %(first)d and %(again)d: one row per title.")
                     % {"slug": slug, "first": first_row[slug], "again": number}
                 )
