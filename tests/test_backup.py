@@ -9,7 +9,7 @@ from django.contrib.auth.models import Permission
 from django.contrib.contenttypes.models import ContentType
 from django.core import serializers
 from django.core.management import CommandError, call_command
-from django.db import connection
+from django.db import connection, transaction
 from django.db.migrations.executor import MigrationExecutor
 from django.db.migrations.loader import MigrationLoader
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -108,6 +108,8 @@ def test_backup_and_restore_round_trip_every_table_and_file(full_site, media_roo
     )
 
 
+# Backups read in a transaction of their own, so none can be open around them.
+@pytest.mark.django_db(transaction=True)
 def test_restore_refuses_a_database_that_is_not_empty(full_site, tmp_path):
     archive = tmp_path / "backup.tar.gz"
     call_command("backup", str(archive), verbosity=0)
@@ -120,6 +122,11 @@ def test_restore_refuses_a_file_that_is_not_a_backup(tmp_path):
     bogus.write_bytes(b"not an archive")
     with pytest.raises(Exception, match=r"not a gzip|file could not be opened|bad"):
         call_command("restore", str(bogus), verbosity=0)
+
+
+def test_backup_refuses_to_run_inside_another_transaction(tmp_path):
+    with transaction.atomic(), pytest.raises(CommandError, match="outside any other transaction"):
+        call_command("backup", str(tmp_path / "backup.tar.gz"), verbosity=0)
 
 
 @pytest.mark.django_db(transaction=True)
