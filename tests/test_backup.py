@@ -1,7 +1,10 @@
 """Backups restore every table and every uploaded file exactly; migrations run both ways."""
 
+import io
 import json
+import tarfile
 from http import HTTPStatus
+from xml.etree import ElementTree
 
 import pytest
 from django.apps import apps
@@ -14,13 +17,14 @@ from django.db.migrations.executor import MigrationExecutor
 from django.db.migrations.loader import MigrationLoader
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from clearinghouse.management.commands.backup import DATA_NAME
 from tests.factories import (
     AudienceFactory,
     DistrictProfileFactory,
     SharingRecordFactory,
     VendorFactory,
 )
-from vendors.models import PublicationStatus, Vendor
+from vendors.models import Audience, PublicationStatus, SharingRecord, Vendor
 
 pytestmark = pytest.mark.django_db
 
@@ -127,6 +131,64 @@ def test_restore_refuses_a_file_that_is_not_a_backup(tmp_path):
 def test_backup_refuses_to_run_inside_another_transaction(tmp_path):
     with transaction.atomic(), pytest.raises(CommandError, match="outside any other transaction"):
         call_command("backup", str(tmp_path / "backup.tar.gz"), verbosity=0)
+
+
+def tampered(archive, change):
+    """The archive with its data rewritten by change(root of the XML), as a damaged or
+    hand-edited copy would be."""
+    with tarfile.open(archive, "r:gz") as tar:
+        members = [(member, tar.extractfile(member)) for member in tar.getmembers()]
+        members = [(member, file.read() if file else None) for member, file in members]
+    with tarfile.open(archive, "w:gz") as tar:
+        for member, content in members:
+            if member.name == DATA_NAME:
+                root = ElementTree.fromstring(content)  # noqa: S314 (our own backup)
+                change(root)
+                content = ElementTree.tostring(root, encoding="utf-8", xml_declaration=True)
+                member.size = len(content)
+            tar.addfile(member, io.BytesIO(content) if content is not None else None)
+    return archive
+
+
+@pytest.fixture
+def backup_of_one_record(tmp_path):
+    """An archive of a site with one title and its record, and an emptied database."""
+    SharingRecordFactory(vendor__slug="clever")
+    archive = tmp_path / "backup.tar.gz"
+    call_command("backup", str(archive), verbosity=0)
+    call_command("flush", interactive=False, verbosity=0)
+    return archive
+
+
+def objects_of(root, label):
+    return [element for element in root if element.get("model") == label]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_restore_that_breaks_a_foreign_key_keeps_nothing_and_says_why(backup_of_one_record):
+    def drop_the_title(root):
+        for element in objects_of(root, "vendors.vendor"):
+            root.remove(element)
+
+    with pytest.raises(CommandError, match=r"Nothing was restored: .*vendor"):
+        call_command("restore", str(tampered(backup_of_one_record, drop_the_title)), verbosity=0)
+    assert not SharingRecord.objects.exists()
+    assert not Audience.objects.exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_restore_that_loads_fewer_rows_than_the_archive_holds_keeps_nothing(
+    backup_of_one_record,
+):
+    # Two copies of one row load as one: a restore must not quietly lose a row.
+    def repeat_the_title(root):
+        (title,) = objects_of(root, "vendors.vendor")
+        root.append(title)
+
+    with pytest.raises(CommandError, match=r"vendors\.Vendor: 2 in the archive, 1 loaded"):
+        call_command("restore", str(tampered(backup_of_one_record, repeat_the_title)), verbosity=0)
+    assert not Vendor.objects.exists()
+    assert not SharingRecord.objects.exists()
 
 
 @pytest.mark.django_db(transaction=True)
