@@ -26,6 +26,7 @@ from vendors.models import SharingRecord, Vendor
 WRITTEN = "written-"
 WRITER = f"""
 import sys, time
+from pathlib import Path
 import django
 django.setup()
 from django.core.management import call_command
