@@ -164,16 +164,20 @@ def objects_of(root, label):
     return [element for element in root if element.get("model") == label]
 
 
+def restore_keeps_nothing(archive, change, message):
+    with pytest.raises(CommandError, match=message):
+        call_command("restore", str(tampered(archive, change)), verbosity=0)
+    for model in (Audience, Vendor, SharingRecord):
+        assert not model.objects.exists(), model
+
+
 @pytest.mark.django_db(transaction=True)
 def test_a_restore_that_breaks_a_foreign_key_keeps_nothing_and_says_why(backup_of_one_record):
     def drop_the_title(root):
         for element in objects_of(root, "vendors.vendor"):
             root.remove(element)
 
-    with pytest.raises(CommandError, match=r"Nothing was restored: .*vendor"):
-        call_command("restore", str(tampered(backup_of_one_record, drop_the_title)), verbosity=0)
-    assert not SharingRecord.objects.exists()
-    assert not Audience.objects.exists()
+    restore_keeps_nothing(backup_of_one_record, drop_the_title, r"Nothing was restored: .*vendor")
 
 
 @pytest.mark.django_db(transaction=True)
@@ -185,10 +189,9 @@ def test_a_restore_that_loads_fewer_rows_than_the_archive_holds_keeps_nothing(
         (title,) = objects_of(root, "vendors.vendor")
         root.append(title)
 
-    with pytest.raises(CommandError, match=r"vendors\.Vendor: 2 in the archive, 1 loaded"):
-        call_command("restore", str(tampered(backup_of_one_record, repeat_the_title)), verbosity=0)
-    assert not Vendor.objects.exists()
-    assert not SharingRecord.objects.exists()
+    restore_keeps_nothing(
+        backup_of_one_record, repeat_the_title, r"vendors\.Vendor: 2 in the archive, 1 loaded"
+    )
 
 
 @pytest.mark.django_db(transaction=True)
