@@ -1,7 +1,10 @@
 """Backups restore every table and every uploaded file exactly; migrations run both ways."""
 
+import io
 import json
+import tarfile
 from http import HTTPStatus
+from xml.etree import ElementTree
 
 import pytest
 from django.apps import apps
@@ -9,18 +12,19 @@ from django.contrib.auth.models import Permission
 from django.contrib.contenttypes.models import ContentType
 from django.core import serializers
 from django.core.management import CommandError, call_command
-from django.db import connection
+from django.db import connection, transaction
 from django.db.migrations.executor import MigrationExecutor
 from django.db.migrations.loader import MigrationLoader
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from clearinghouse.management.commands.backup import DATA_NAME
 from tests.factories import (
     AudienceFactory,
     DistrictProfileFactory,
     SharingRecordFactory,
     VendorFactory,
 )
-from vendors.models import PublicationStatus, Vendor
+from vendors.models import Audience, PublicationStatus, SharingRecord, Vendor
 
 pytestmark = pytest.mark.django_db
 
@@ -108,6 +112,8 @@ def test_backup_and_restore_round_trip_every_table_and_file(full_site, media_roo
     )
 
 
+# Backups read in a transaction of their own, so none can be open around them.
+@pytest.mark.django_db(transaction=True)
 def test_restore_refuses_a_database_that_is_not_empty(full_site, tmp_path):
     archive = tmp_path / "backup.tar.gz"
     call_command("backup", str(archive), verbosity=0)
@@ -120,6 +126,72 @@ def test_restore_refuses_a_file_that_is_not_a_backup(tmp_path):
     bogus.write_bytes(b"not an archive")
     with pytest.raises(Exception, match=r"not a gzip|file could not be opened|bad"):
         call_command("restore", str(bogus), verbosity=0)
+
+
+def test_backup_refuses_to_run_inside_another_transaction(tmp_path):
+    with transaction.atomic(), pytest.raises(CommandError, match="outside any other transaction"):
+        call_command("backup", str(tmp_path / "backup.tar.gz"), verbosity=0)
+
+
+def tampered(archive, change):
+    """The archive with its data rewritten by change(root of the XML), as a damaged or
+    hand-edited copy would be."""
+    with tarfile.open(archive, "r:gz") as tar:
+        members = [(member, tar.extractfile(member)) for member in tar.getmembers()]
+        members = [(member, file.read() if file else None) for member, file in members]
+    with tarfile.open(archive, "w:gz") as tar:
+        for member, content in members:
+            if member.name == DATA_NAME:
+                root = ElementTree.fromstring(content)  # noqa: S314 (our own backup)
+                change(root)
+                content = ElementTree.tostring(root, encoding="utf-8", xml_declaration=True)
+                member.size = len(content)
+            tar.addfile(member, io.BytesIO(content) if content is not None else None)
+    return archive
+
+
+@pytest.fixture
+def backup_of_one_record(tmp_path):
+    """An archive of a site with one title and its record, and an emptied database."""
+    SharingRecordFactory(vendor__slug="clever")
+    archive = tmp_path / "backup.tar.gz"
+    call_command("backup", str(archive), verbosity=0)
+    call_command("flush", interactive=False, verbosity=0)
+    return archive
+
+
+def objects_of(root, label):
+    return [element for element in root if element.get("model") == label]
+
+
+def restore_keeps_nothing(archive, change, message):
+    with pytest.raises(CommandError, match=message):
+        call_command("restore", str(tampered(archive, change)), verbosity=0)
+    for model in (Audience, Vendor, SharingRecord):
+        assert not model.objects.exists(), model
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_restore_that_breaks_a_foreign_key_keeps_nothing_and_says_why(backup_of_one_record):
+    def drop_the_title(root):
+        for element in objects_of(root, "vendors.vendor"):
+            root.remove(element)
+
+    restore_keeps_nothing(backup_of_one_record, drop_the_title, r"Nothing was restored: .*vendor")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_restore_that_loads_fewer_rows_than_the_archive_holds_keeps_nothing(
+    backup_of_one_record,
+):
+    # Two copies of one row load as one: a restore must not quietly lose a row.
+    def repeat_the_title(root):
+        (title,) = objects_of(root, "vendors.vendor")
+        root.append(title)
+
+    restore_keeps_nothing(
+        backup_of_one_record, repeat_the_title, r"vendors\.Vendor: 2 in the archive, 1 loaded"
+    )
 
 
 @pytest.mark.django_db(transaction=True)
