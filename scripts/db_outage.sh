@@ -36,12 +36,14 @@ wrk -t1 -c4 -d"$((OUTAGE + 20))s" --timeout 5s "$BASE/vendors/" > /tmp/clearingh
 WRK_PID=$!
 sleep 5
 probe "before the outage"  # this also puts /parent-data/ in the page cache
+# An edit, as staff make them: every stored page is now out of date.
+.venv/bin/python manage.py shell -v0 -c "from vendors.models import Vendor; Vendor.objects.first().save()"
 pg stop -m fast
 echo "-- PostgreSQL stopped"
 sleep 2
 probe "during the outage"
 status /parent-data/ >/dev/null
-grep -q "Parent Data" /tmp/clearinghouse-outage-body && echo "   /parent-data/ (cached before the outage) is still served in full"
+grep -q "Parent Data" /tmp/clearinghouse-outage-body && echo "   /parent-data/ (stored before the edit) is still served in full: $(curl -s -o /dev/null -D - "$BASE/parent-data/" | grep -i '^cache-status' | tr -d '\r')"
 status "$(uncached)" >/dev/null
 if grep -q "This page is temporarily unavailable" /tmp/clearinghouse-outage-body; then
   echo "   an uncached search shows the styled 503 page, no traceback: $(grep -c Traceback /tmp/clearinghouse-outage-body || true) tracebacks"

@@ -28,4 +28,4 @@ curl -fs "$BASE/healthz" >/dev/null || { echo "gunicorn did not start"; exit 1; 
 # Real addresses from the demo content, so the traffic reaches real pages.
 read -r VENDOR ELEMENT < <($PY manage.py shell -v0 -c "
 from vendors.models import Vendor, DataElement
-print(Vendor.objects.published().first().slug, DataElement.objects.first().slug)")
+print(Vendor.objects.listed().first().slug, DataElement.objects.first().slug)")
