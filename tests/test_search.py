@@ -307,3 +307,18 @@ def test_long_audience_page_offers_an_a_to_z_jump(client, district, parent_audie
 
 def test_short_audience_page_has_no_a_to_z_jump(client, two_titles):
     assert 'href="#letter-' not in client.get("/parent-data/").content.decode()
+
+
+def test_a_former_vendor_is_found_and_marked_without_links_to_lists_it_left(
+    client, district, parent_audience
+):
+    SharingRecordFactory(
+        audience=parent_audience,
+        vendor__name="AllHere",
+        vendor__slug="allhere",
+        vendor__status=PublicationStatus.RETIRED,
+    )
+    content = client.get("/search/?q=allhere").content.decode()
+    assert 'href="/vendors/allhere/"' in content
+    assert "Former vendor." in content
+    assert "/parent-data/#allhere" not in content
