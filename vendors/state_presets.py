@@ -244,12 +244,8 @@ def requirements_for(state):
     return PRESETS.get(state, [])
 
 
-def current_district():
-    return DistrictProfile.load()
-
-
 def active_state(district=None):
-    district = district if district is not None else current_district()
+    district = district if district is not None else DistrictProfile.load()
     return district.state if district else StatePreset.NONE
 
 
@@ -260,7 +256,7 @@ def with_requirement_details(vendors):
 
 def missing_requirements(vendor, district=None):
     """The active preset's requirements this title does not meet (empty with no preset)."""
-    district = district if district is not None else current_district()
+    district = district if district is not None else DistrictProfile.load()
     preset = requirements_for(active_state(district))
     if not preset:
         return []
@@ -273,7 +269,7 @@ def entries_missing_required_fields(vendors=None):
     """Each published title missing a field its state's preset requires, with the
     requirements it misses: [(vendor, [requirement, ...]), ...], by name. Empty when no
     preset is active. `vendors` narrows the titles checked (e.g. one admin page of them)."""
-    district = current_district()
+    district = DistrictProfile.load()
     if not requirements_for(active_state(district)):
         return []
     vendors = Vendor.objects.all() if vendors is None else vendors
