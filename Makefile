@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 INSTALLED := $(VENV)/.installed
 
-.PHONY: run test lint migrate demo superuser clean backup restore loadtest outage observatory screenshots compile messages bench profile
+.PHONY: run test lint migrate demo superuser clean backup restore loadtest outage observatory screenshots compile messages bench profile lighthouse
 
 $(BIN)/python:
 	$(PYTHON) -c 'import sys; sys.exit("Python 3.12 or newer is needed (found %s)." % sys.version.split()[0]) if sys.version_info < (3, 12) else None'
@@ -92,3 +92,7 @@ outage: $(INSTALLED)
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache
+
+## make lighthouse: Lighthouse (mobile) scores and DOM sizes of the public pages (needs Node and Chromium)
+lighthouse: $(INSTALLED) compile
+	scripts/lighthouse.sh

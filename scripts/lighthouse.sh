@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# make lighthouse: Lighthouse (mobile) on the public pages of a production-like gunicorn with the
+# demo content. Prints each page's four scores and its DOM size; the reports go to $OUT.
+set -euo pipefail
+HERE="$(cd "$(dirname "$0")" && pwd)"
+LIGHTHOUSE="$HERE/lighthouse/node_modules/.bin/lighthouse"
+[ -x "$LIGHTHOUSE" ] || npm ci --prefix "$HERE/lighthouse" --no-audit --no-fund --silent
+CHROMIUM="${CHROMIUM_PATH:-$(command -v chromium || true)}"
+[ -n "$CHROMIUM" ] || { echo "make lighthouse needs Chromium: apt-get install -y chromium"; exit 2; }
+source "$HERE/serve_for_test.sh"
+OUT="${OUT:-$(mktemp -d)}"; mkdir -p "$OUT"
+PAGES=("${@:-/ /parent-data/ /vendors/ /vendors/clever/ /data-elements/ /data-elements/parent-mobile-phone-number/ /search/?q=phone /changes/ /es/parent-data/}")
+for path in ${PAGES[@]}; do
+  name="$(echo "$path" | tr -c 'a-zA-Z0-9\n' '_')"
+  "$LIGHTHOUSE" "$BASE$path" --quiet --chrome-path="$CHROMIUM" \
+    --chrome-flags="--headless=new --no-sandbox --disable-gpu" --form-factor=mobile \
+    --output=json --output-path="$OUT/$name.json"
+done
+$PY - "$OUT" <<'PY'
+import json, sys
+from pathlib import Path
+print(f"{'page':45} perf  a11y  best  seo   DOM")
+for report in sorted(Path(sys.argv[1]).glob("*.json")):
+    data = json.loads(report.read_text())
+    scores = [round(100 * data["categories"][c]["score"]) for c in ("performance", "accessibility", "best-practices", "seo")]
+    dom = data["audits"]["dom-size"]["numericValue"]
+    failing = [a for c in data["categories"].values() for ref in c["auditRefs"]
+               if ref["weight"] and (a := data["audits"][ref["id"]])["score"] is not None and a["score"] < 1]
+    print(f"{data['requestedUrl'].split('8765', 1)[1]:45} " + "  ".join(f"{s:4}" for s in scores) + f"  {dom:5.0f}")
+    for audit in failing:
+        print(f"    {audit['id']}: {audit.get('displayValue', '')} ({audit['score']})")
+PY
+echo "Reports: $OUT"
