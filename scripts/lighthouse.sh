@@ -18,6 +18,7 @@ for path in ${PAGES[@]}; do
 done
 $PY - "$OUT" <<'PY'
 import json, sys
+from urllib.parse import urlsplit
 from pathlib import Path
 print(f"{'page':45} perf  a11y  best  seo   DOM")
 for report in sorted(Path(sys.argv[1]).glob("*.json")):
@@ -26,7 +27,7 @@ for report in sorted(Path(sys.argv[1]).glob("*.json")):
     dom = data["audits"]["dom-size"]["numericValue"]
     failing = [a for c in data["categories"].values() for ref in c["auditRefs"]
                if ref["weight"] and (a := data["audits"][ref["id"]])["score"] is not None and a["score"] < 1]
-    print(f"{data['requestedUrl'].split('8765', 1)[1]:45} " + "  ".join(f"{s:4}" for s in scores) + f"  {dom:5.0f}")
+    print(f"{urlsplit(data['requestedUrl'])._replace(scheme='', netloc='').geturl():45} " + "  ".join(f"{s:4}" for s in scores) + f"  {dom:5.0f}")
     for audit in failing:
         print(f"    {audit['id']}: {audit.get('displayValue', '')} ({audit['score']})")
 PY
