@@ -237,6 +237,19 @@ def test_a_bulk_status_action_that_fails_on_one_row_changes_no_row(
     assert sum(row.history.count() for row in rows) == versions
 
 
+def test_bulk_publishing_refuses_a_record_without_data_elements_and_changes_none(
+    publisher_client, district, parent_audience
+):
+    drafts = SharingRecordFactory.create_batch(3, status=DRAFT)
+    drafts[1].elements.clear()
+    response = post_action(publisher_client, "publish", drafts, follow=True)
+    errors = [m.message for m in response.context["messages"] if m.level_tag == "error"]
+    assert len(errors) == 1
+    assert errors[0].startswith("Nothing was changed")
+    assert str(drafts[1]) in errors[0]
+    assert not SharingRecord.objects.filter(status=PUBLISHED).exists()
+
+
 # Real commits: outside a test transaction each save used to move the version on its own.
 @pytest.mark.django_db(transaction=True)
 def test_publishing_fifty_titles_moves_last_modified_once(publisher_client, district):

@@ -3,7 +3,7 @@
 import logging
 
 from django.contrib import admin, messages
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError
 from django.shortcuts import redirect
 from django.urls import reverse
@@ -214,6 +214,13 @@ class PublishingAdminMixin(PublisherStatusMixin):
                 request,
                 _("Nothing was changed: the database refused one of the %(items)s (%(error)s).")
                 % {"items": self.opts.verbose_name_plural, "error": error},
+                messages.ERROR,
+            )
+            return
+        except ValidationError as error:
+            self.message_user(
+                request,
+                _("Nothing was changed: %(error)s") % {"error": " ".join(error.messages)},
                 messages.ERROR,
             )
             return

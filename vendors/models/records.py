@@ -69,6 +69,22 @@ class SharingRecordQuerySet(PublicationQuerySet):
     def visible_to(self, user):
         return self.all() if sees_drafts(user) else self.public()
 
+    def set_status(self, status):
+        """Publishing many records at once holds each to the rule the form holds one to."""
+        if status == PublicationStatus.PUBLISHED:
+            empty = self.exclude(status=status).filter(elements__isnull=True)
+            names = [str(record) for record in empty.select_related("vendor", "audience")]
+            if names:
+                raise ValidationError(
+                    _(
+                        "A published sharing record must name at least one data element. "
+                        "Without any: %(records)s."
+                    ),
+                    params={"records": "; ".join(names)},
+                    code="no_elements",
+                )
+        return super().set_status(status)
+
     def with_details(self):
         """A record's own joins, for a page that has its title already: the title's page,
         where the prefetch sets each record's vendor to that title, agreements included."""
