@@ -188,7 +188,9 @@ AGREEMENT_DATES = [
 
 
 def missing_dates_text(agreement):
-    return ", ".join(str(label) for field, label in AGREEMENT_DATES if not getattr(agreement, field))
+    return ", ".join(
+        str(label) for field, label in AGREEMENT_DATES if not getattr(agreement, field)
+    )
 
 
 def missing_text(vendor):

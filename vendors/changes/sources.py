@@ -91,7 +91,7 @@ def vendor_changes(history):
                 "url": _vendor_url(history, after["id"]),
                 "key": f"vendor-{after['history_id']}",
                 # A removed title is named as it was while public.
-                "name": (after if now_public else before)["slug"],
+                "name": (before if was_public and not now_public else after)["slug"],
             }
             if now_public and not was_public:
                 if not listed(after):

@@ -67,7 +67,9 @@ class AgreementQuerySet(models.QuerySet):
         """Agreements in force that lack a date the public pages need: until staff enter
         them, the pages can only say that an agreement is in place."""
         return self.filter(status=AgreementStatus.ACTIVE).filter(
-            Q(signed_on__isnull=True) | Q(expires_on__isnull=True) | Q(last_reviewed_on__isnull=True)
+            Q(signed_on__isnull=True)
+            | Q(expires_on__isnull=True)
+            | Q(last_reviewed_on__isnull=True)
         )
 
     def certificate_overdue(self, today=None):
