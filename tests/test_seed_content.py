@@ -6,7 +6,7 @@ import pytest
 from django.urls import reverse
 
 from tests.helpers import skip_unless_required
-from tests.seed_page import SEED_DIR, load_seed, normalize, seed_available, visible_text
+from tests.seed_page import SEED_DIR, load_seed, seed_available, visible_text
 
 if not seed_available():
     skip_unless_required(
