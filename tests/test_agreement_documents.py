@@ -264,6 +264,17 @@ def test_the_permalink_links_public_documents_next_to_their_dates(client, agreem
     assert "July 20, 2026" in html
 
 
+def test_the_destruction_answer_gives_the_date_and_links_a_public_certificate(
+    client, agreement, vendor
+):
+    html = client.get(vendor.get_absolute_url()).content.decode()
+    answer = html.split('id="destruction"')[1].split("</section>")[0]
+    assert "certified in writing on July 20, 2026 that the data was destroyed." in answer
+    assert f'href="{certificate_url(agreement)}">Read the destruction certificate (PDF)</a>' in (
+        answer
+    )
+
+
 def test_the_permalink_hides_private_documents(client, agreement, vendor):
     agreement.signed_agreement_public = False
     agreement.destruction_certificate_public = False

@@ -19,6 +19,7 @@ from tests.factories import (
     SubprocessorFactory,
 )
 from tests.helpers import validation_messages
+from tests.seed_page import visible_text
 from vendors.forms import SharingRecordForm
 from vendors.models import (
     Agreement,
@@ -193,16 +194,62 @@ def test_an_ended_agreement_needs_its_end_date(vendor):
         agreement.full_clean()
 
 
-def test_ended_agreement_counts_the_days_without_a_destruction_certificate(client, vendor):
+def destruction_section(page):
+    return visible_text(page.split('id="destruction"')[1].split("</section>")[0])
+
+
+def test_ended_agreement_says_destruction_was_asked_for_and_not_yet_certified(client, vendor):
+    AgreementFactory(
+        vendor=vendor,
+        status=AgreementStatus.ENDED,
+        ended_on=datetime.date(2024, 6, 30),
+        destruction_requested_on=datetime.date(2024, 7, 2),
+        end_reason=EndReason.VENDOR_CEASED,
+    )
+    page = permalink(client, vendor)
+    days = (timezone.localdate() - datetime.date(2024, 6, 30)).days
+    assert (
+        "Sharing ended June 30, 2024. The district has asked for the data to be destroyed; the "
+        f"vendor has not yet certified it ({days} days since sharing ended)."
+    ) in destruction_section(page)
+    assert "The vendor ceased operations" in page
+
+
+def test_ended_agreement_without_a_request_says_none_is_recorded(client, vendor):
     AgreementFactory(
         vendor=vendor,
         status=AgreementStatus.ENDED,
         ended_on=timezone.localdate() - datetime.timedelta(days=45),
-        end_reason=EndReason.VENDOR_CEASED,
+        destruction_requested_on=None,
+    )
+    assert (
+        "The district has not recorded asking for the data to be destroyed, and the vendor has "
+        "not certified that it was (45 days since sharing ended)."
+    ) in destruction_section(permalink(client, vendor))
+
+
+def test_a_current_title_says_sharing_has_not_ended(client, vendor):
+    AgreementFactory(vendor=vendor)
+    section = destruction_section(permalink(client, vendor))
+    assert "The district still shares data with Reading Buddy." in section
+    assert "certified it" not in section
+
+
+def test_an_active_agreement_without_dates_claims_no_more_than_it_is_in_place(client, vendor):
+    AgreementFactory(
+        vendor=vendor, signed_on=None, effective_on=None, expires_on=None, status="active"
     )
     page = permalink(client, vendor)
-    assert "Destruction not yet certified — 45 days since the end." in page
-    assert "The vendor ceased operations" in page
+    assert "Agreement in place; dates not published" in page
+    assert "Agreement: Active" not in page
+    assert "has not published when this agreement was signed" in page
+
+
+def test_an_active_agreement_with_a_date_keeps_its_status(client, vendor):
+    AgreementFactory(vendor=vendor, signed_on=None, effective_on=None)
+    page = permalink(client, vendor)
+    assert "Agreement: Active" in page
+    assert "dates not published" not in page
 
 
 def test_ended_agreement_shows_when_destruction_was_certified(client, vendor):
@@ -213,8 +260,10 @@ def test_ended_agreement_shows_when_destruction_was_certified(client, vendor):
         destruction_certified_on=datetime.date(2026, 3, 20),
     )
     page = permalink(client, vendor)
-    assert "certified in writing that the data was destroyed" in page
-    assert "March 20, 2026" in page
+    assert (
+        "Sharing ended March 1, 2026. The vendor certified in writing on March 20, 2026 that the "
+        "data was destroyed."
+    ) in destruction_section(page)
     assert "not yet certified" not in page
 
 
@@ -336,13 +385,17 @@ def test_the_former_vendors_section_lists_it_with_its_destruction_status(client,
     page = client.get(reverse("vendors:vendor_list")).content.decode()
     former_section = page.split('id="former-vendors"')[1]
     assert "Reading Buddy" in former_section
-    assert "Destruction not yet certified — 40 days since the end." in former_section
+    assert "the vendor has not certified that it was (40 days since sharing ended)." in (
+        visible_text(former_section)
+    )
+    assert visible_text(former_section).count("Sharing ended") == 1
 
 
 def test_a_former_vendor_permalink_stays_public_and_says_so(client, former):
     page = permalink(client, former)
-    assert "Former vendor." in page
-    assert "Destruction not yet certified — 40 days since the end." in page
+    banner = visible_text(page.split("former-banner")[1].split("</div>")[0])
+    assert "Former vendor." in banner
+    assert "the vendor has not certified that it was (40 days since sharing ended)." in banner
 
 
 def test_a_former_vendor_permalink_still_shows_what_was_shared(client, former, record):

@@ -52,6 +52,14 @@ def certificate_overdue(name="Old Chat", ended_days_ago=45):
     )
 
 
+def undated(name="Quiet Reader", **fields):
+    """Active, as the demo content records it: no signed, expiry or review date."""
+    return quiet_agreement(
+        vendor=VendorFactory(name=name),
+        **{"signed_on": None, "expires_on": None, "last_reviewed_on": None, **fields},
+    )
+
+
 def section(response, key):
     return next(s for s in response.context["sections"] if s.key == key)
 
@@ -101,12 +109,37 @@ def test_a_certified_ended_agreement_is_not_listed(admin_client):
     assert section(admin_client.get(DASHBOARD_URL), "certificate").rows == []
 
 
+def test_fourth_list_shows_active_agreements_missing_a_date_and_which(admin_client):
+    agreement = undated(signed_on=datetime.date(2026, 1, 15))
+    quiet_agreement(vendor=VendorFactory(name="Fully Dated"))
+    ended = certificate_overdue(name="Ended Undated")
+    ended.signed_on = None
+    ended.save()
+    response = admin_client.get(DASHBOARD_URL)
+    assert [s.key for s in response.context["sections"]][3] == "missing_dates"
+    rows = section(response, "missing_dates").rows
+    assert [(row.obj, row.measure) for row in rows] == [(agreement, "expires, last reviewed")]
+    page = response.content.decode()
+    assert "Active agreements missing their signed, expiry or review date (1)" in page
+    assert reverse("admin:vendors_agreement_change", args=[agreement.pk]) in page
+    assert "Fully Dated" not in page
+    assert "Ended Undated" not in page.split("section-missing_dates")[1]
+
+
+def test_each_list_names_its_measure_column(admin_client):
+    undated()
+    page = admin_client.get(DASHBOARD_URL).content.decode()
+    assert '<th scope="col">Missing</th>' in page
+    assert '<th scope="col">Days left</th>' not in page  # that list is empty, so no table
+
+
 def test_empty_lists_say_so_plainly(admin_client):
     quiet_agreement()
     page = admin_client.get(DASHBOARD_URL).content.decode()
     assert "No agreement expires within the next 90 days." in page
     assert "No review is overdue." in page
     assert "Every agreement that ended more than 30 days ago has its certificate." in page
+    assert "Every active agreement has its signed, expiry and last-reviewed dates." in page
 
 
 def test_staff_text_on_the_dashboard_is_escaped(admin_client):
@@ -175,10 +208,12 @@ def test_dashboard_query_count_does_not_grow_with_the_rows(admin_client):
     expiring(name="One")
     review_overdue(name="Two")
     certificate_overdue(name="Three")
+    undated(name="Four")
     dashboard_queries(admin_client)  # fills the header's cache, which is not per row
     few = dashboard_queries(admin_client)
     for n in range(4):
         expiring(name=f"Expiring {n}")
         review_overdue(name=f"Review {n}")
         certificate_overdue(name=f"Ended {n}")
+        undated(name=f"Undated {n}")
     assert dashboard_queries(admin_client) == few

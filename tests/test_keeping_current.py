@@ -89,6 +89,25 @@ def test_admin_filter_lists_only_agreements_needing_review(admin_client, current
     assert list(response.context["cl"].result_list) == [stale]
 
 
+def test_admin_filter_lists_active_agreements_missing_a_date(admin_client, current_agreement):
+    undated = AgreementFactory(signed_on=None)
+    AgreementFactory(signed_on=None, status=AgreementStatus.PENDING)
+    response = admin_client.get(
+        reverse("admin:vendors_agreement_changelist"), {"needs_action": "missing_dates"}
+    )
+    assert response.status_code == HTTPStatus.OK
+    assert list(response.context["cl"].result_list) == [undated]
+
+
+def test_report_lists_an_active_agreement_missing_its_dates(current_agreement):
+    current_agreement.signed_on = None
+    current_agreement.save()
+    output, code = run_report()
+    assert code == 1
+    assert "Active agreements missing their signed, expiry or review date: 1" in output
+    assert "Quiz Maker: missing signed" in output
+
+
 def test_public_pages_flag_a_review_more_than_a_year_old(client, current_agreement):
     current_agreement.last_reviewed_on = TODAY - days(400)
     current_agreement.save()

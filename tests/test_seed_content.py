@@ -6,7 +6,7 @@ import pytest
 from django.urls import reverse
 
 from tests.helpers import skip_unless_required
-from tests.seed_page import SEED_DIR, load_seed, normalize, seed_available, visible_text
+from tests.seed_page import SEED_DIR, load_seed, seed_available, visible_text
 
 if not seed_available():
     skip_unless_required(
@@ -106,4 +106,20 @@ def test_permalink_shows_both_audiences_for_a_title(client, demo_content):
         client.get(reverse("vendors:vendor_detail", args=["schoology"])).content.decode()
     )
     assert "Parent Data" in text and "Student Data" in text
-    assert normalize("A product of PowerSchool") in text
+
+
+def test_the_demo_content_names_no_company_the_seed_does_not(client, demo_content):
+    # The seed links Schoology's policies to powerschool.com, but never calls it a product
+    # of PowerSchool.
+    text = visible_text(
+        client.get(reverse("vendors:vendor_detail", args=["schoology"])).content.decode()
+    )
+    assert "A product of" not in text
+
+
+def test_the_demo_agreements_claim_no_more_than_being_in_place(client, demo_content):
+    text = visible_text(
+        client.get(reverse("vendors:vendor_detail", args=["clever"])).content.decode()
+    )
+    assert "Agreement in place; dates not published" in text
+    assert "Agreement: Active" not in text

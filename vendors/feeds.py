@@ -32,10 +32,11 @@ class ChangesFeed(Feed):
 
     def item_link(self, item):
         # An entry about a title that is no longer public points to the change log itself.
-        return item.url or f"{reverse('vendors:changes')}#{item.key}"
+        return item.url or f"{reverse('vendors:changes')}#{item.anchor}"
 
     def item_guid(self, item):
         # Atom wants an absolute IRI that never changes; a name-based UUID of the key is one.
+        # (The key, not the anchor: feed readers already hold ids made from it.)
         return uuid.uuid5(uuid.NAMESPACE_URL, f"clearinghouse:changes:{item.key}").urn
 
     item_guid_is_permalink = False

@@ -147,6 +147,21 @@ CHECKS = [
         ),
     ),
     Check(
+        key="missing_dates",
+        title=lambda: gettext("Active agreements missing their signed, expiry or review date"),
+        measure_heading=_("Missing"),
+        empty_text=_("Every active agreement has its signed, expiry and last-reviewed dates."),
+        objects=lambda today: agreements().missing_dates().order_by("vendor__name", "pk"),
+        dates=lambda a: [
+            (_("signed"), a.signed_on),
+            (_("effective"), a.effective_on),
+            (_("expires"), a.expires_on),
+            (_("last reviewed"), a.last_reviewed_on),
+        ],
+        measure=lambda a, today: missing_dates_text(a),
+        describe=lambda a, today: gettext("missing %(dates)s") % {"dates": missing_dates_text(a)},
+    ),
+    Check(
         key="state_preset",
         title=lambda: (
             gettext("Published titles missing a field the %(state)s preset requires")
@@ -161,6 +176,21 @@ CHECKS = [
         applies=lambda: bool(active_state()),
     ),
 ]
+
+
+# The dates without which the public pages can say only "Agreement in place; dates not
+# published", or cannot say when a review falls due.
+AGREEMENT_DATES = [
+    ("signed_on", _("signed")),
+    ("expires_on", _("expires")),
+    ("last_reviewed_on", _("last reviewed")),
+]
+
+
+def missing_dates_text(agreement):
+    return ", ".join(
+        str(label) for field, label in AGREEMENT_DATES if not getattr(agreement, field)
+    )
 
 
 def missing_text(vendor):

@@ -15,4 +15,17 @@
     });
     openedForPrint = [];
   });
+  // The print button waits hidden in the page: without JavaScript it could do nothing.
+  if (typeof window.print === "function") {
+    document.querySelectorAll(".print-page").forEach(function (wrapper) {
+      var button = wrapper.querySelector(".print-page__button");
+      if (!button) {
+        return;
+      }
+      wrapper.hidden = false;
+      button.addEventListener("click", function () {
+        window.print();
+      });
+    });
+  }
 })();

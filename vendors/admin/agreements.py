@@ -92,6 +92,7 @@ class NeedsActionFilter(admin.SimpleListFilter):
             ("expiring", _("Expiring within 90 days")),
             ("review", _("Review overdue")),
             ("certificate", _("No destruction certificate 30 days after the end")),
+            ("missing_dates", _("Active, missing its signed, expiry or review date")),
         ]
 
     def queryset(self, request, queryset):
@@ -99,6 +100,7 @@ class NeedsActionFilter(admin.SimpleListFilter):
             "expiring": queryset.expiring_soon,
             "review": queryset.review_overdue,
             "certificate": queryset.certificate_overdue,
+            "missing_dates": queryset.missing_dates,
         }
         chosen = lists.get(self.value())
         return chosen() if chosen else queryset

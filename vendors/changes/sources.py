@@ -1,11 +1,13 @@
 """The change log's entries: each source reads one kind of history and yields `ChangeEntry`
 objects, and `all_changes()` merges them newest first."""
 
-from dataclasses import dataclass
+from collections import Counter
+from dataclasses import dataclass, replace
 from datetime import datetime
 
 from django.db import models
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -28,8 +30,13 @@ class ChangeEntry:
     summary: str
     # Where to read the content now; empty when it is no longer public.
     url: str
-    # Stable across requests, for the feed's entry ids and the page's anchors.
+    # Stable across requests, for the feed's entry ids; made of history ids, so the page
+    # keeps it only as an old anchor.
     key: str
+    # What the entry is about, as a slug: "clever", "clever-parent-data". With the date it
+    # makes the page's anchor, which `all_changes()` sets.
+    name: str = ""
+    anchor: str = ""
 
     @property
     def kind_label(self):
@@ -57,6 +64,16 @@ def _record_subject(history, record, moment):
     }
 
 
+def _vendor_slug(history, vendor_id, moment):
+    vendor = history.vendor_at(vendor_id, moment)
+    return vendor["slug"] if vendor else history.public_slugs.get(vendor_id, "title")
+
+
+def _record_name(history, record, moment):
+    audience = history.audiences[record["audience_id"]]
+    return f"{_vendor_slug(history, record['vendor_id'], moment)}-{audience.slug}"
+
+
 def _field_names(model, fields):
     return ", ".join(str(model._meta.get_field(field).verbose_name) for field in fields)
 
@@ -73,6 +90,8 @@ def vendor_changes(history):
                 "date": after["history_date"],
                 "url": _vendor_url(history, after["id"]),
                 "key": f"vendor-{after['history_id']}",
+                # A removed title is named as it was while public.
+                "name": (before if was_public and not now_public else after)["slug"],
             }
             if now_public and not was_public:
                 if not listed(after):
@@ -157,6 +176,7 @@ def sharing_record_changes(history):
                 "subject": _record_subject(history, after, moment),
                 "url": _record_url(history, after),
                 "key": f"record-{after['history_id']}",
+                "name": _record_name(history, after, moment),
             }
             audience = history.audiences[after["audience_id"]].name.lower()
             if now_listed and not was_listed:
@@ -176,7 +196,7 @@ def sharing_record_changes(history):
                 yield ChangeEntry(kind=ChangeKind.UPDATED, summary=summary, **common)
 
 
-def _shared_text_changes(history, model, attname, summary):
+def _shared_text_changes(history, model, attname, summary, name):
     for versions in history.shared_texts[model].values():
         for before, after in changes_in(versions):
             if before is None or not exists(after):
@@ -205,6 +225,7 @@ def _shared_text_changes(history, model, attname, summary):
                 summary=str(summary),
                 url=_record_url(history, users[0]),
                 key=f"{model._meta.model_name}-{after['history_id']}",
+                name=name,
             )
 
 
@@ -214,6 +235,7 @@ def usage_statement_changes(history):
         UsageStatement,
         "usage_statement_id",
         _("The statement of how the data is being used was reworded."),
+        "usage-statement",
     )
 
 
@@ -223,6 +245,7 @@ def destruction_term_changes(history):
         DestructionTerm,
         "destruction_term_id",
         _("The terms for when and how the data will be destroyed were reworded."),
+        "destruction-terms",
     )
 
 
@@ -252,6 +275,7 @@ def security_incident_changes(history):
                 "subject": gettext("Security incident at %(vendor)s") % {"vendor": vendor_name},
                 "url": url,
                 "key": f"incident-{after['history_id']}",
+                "name": f"{_vendor_slug(history, shown['vendor_id'], moment)}-security-incident",
             }
             if now_public and not was_public:
                 yield ChangeEntry(
@@ -294,9 +318,24 @@ SOURCES = [
 ]
 
 
+def with_anchors(entries):
+    """The entries, oldest first, each with an anchor of its name and day: "clever-2026-12-01".
+    A second entry of the same name that day gets "-2", and so on: numbered oldest first, so
+    a later change never moves an anchor someone has already linked."""
+    seen = Counter()
+    named = []
+    for entry in sorted(entries, key=lambda entry: (entry.date, entry.key)):
+        anchor = f"{entry.name}-{timezone.localdate(entry.date).isoformat()}"
+        seen[anchor] += 1
+        if seen[anchor] > 1:
+            anchor = f"{anchor}-{seen[anchor]}"
+        named.append(replace(entry, anchor=anchor))
+    return named
+
+
 def all_changes():
     """Every public change, newest first."""
     history = History()
-    entries = [entry for source in SOURCES for entry in source(history)]
-    entries.sort(key=lambda entry: (entry.date, entry.key), reverse=True)
+    entries = with_anchors(entry for source in SOURCES for entry in source(history))
+    entries.reverse()
     return entries

@@ -63,6 +63,15 @@ class AgreementQuerySet(models.QuerySet):
         visible = Q() if sees_drafts(user) else public_q("vendor__")
         return self.filter(visible, **{f"{field}_public": True}).exclude(**{field: ""})
 
+    def missing_dates(self):
+        """Agreements in force that lack a date the public pages need: until staff enter
+        them, the pages can only say that an agreement is in place."""
+        return self.filter(status=AgreementStatus.ACTIVE).filter(
+            Q(signed_on__isnull=True)
+            | Q(expires_on__isnull=True)
+            | Q(last_reviewed_on__isnull=True)
+        )
+
     def certificate_overdue(self, today=None):
         today = today or timezone.localdate()
         return self.filter(
@@ -225,8 +234,20 @@ class Agreement(TitlePart):
         return self.last_reviewed_on < timezone.localdate() - REVIEW_MAX_AGE
 
     @property
+    def is_undated(self):
+        """Active with no date behind it: the district has recorded a status, not when the
+        agreement was signed, took effect or ends, so pages say no more than that."""
+        return self.status == AgreementStatus.ACTIVE and not (
+            self.signed_on or self.effective_on or self.expires_on
+        )
+
+    @property
     def destruction_pending_days(self):
-        """Days since sharing ended without a destruction certificate; None when not pending."""
+        """Days since sharing ended without a destruction certificate; None when not pending.
+
+        Counted from the end, not from the district's request: the seed's terms oblige the
+        vendor "upon the termination or expiration of the agreement", and the dashboard's
+        certificate list counts the same way."""
         if self.status != AgreementStatus.ENDED or not self.ended_on:
             return None
         if self.destruction_certified_on:

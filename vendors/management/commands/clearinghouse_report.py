@@ -8,7 +8,8 @@ class Command(BaseCommand):
     help = (
         "List what needs staff action: the same lists as the admin dashboard (agreements "
         "expiring within 90 days, reviews overdue, ended with no destruction certificate after "
-        "30 days, published titles missing a field the state preset requires). For cron or "
+        "30 days, active agreements missing their signed, expiry or review date, published "
+        "titles missing a field the state preset requires). For cron or "
         "email: exits with status 1 when any list is not empty, 0 when nothing needs action."
     )
 
