@@ -5,6 +5,8 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from ..markdown import first_sentence
+
 
 class StatePreset(models.TextChoices):
     """States whose law makes districts post their data recipients (see state_presets.py)."""
@@ -78,6 +80,12 @@ class DistrictProfile(models.Model):
 
     def __str__(self):
         return self.full_name
+
+    @property
+    def summary(self):
+        """The statement's first sentence, in the visitor's language: every page's description
+        for search engines unless the page has its own."""
+        return first_sentence(self.intro)
 
     def save(self, *args, **kwargs):
         self.pk = self.SINGLETON_ID
