@@ -31,8 +31,13 @@
     setOpen(button.getAttribute("aria-expanded") !== "true");
   });
   document.addEventListener("keydown", function (event) {
-    if (event.key === "Escape" && button.getAttribute("aria-expanded") === "true") {
-      setOpen(false);
+    if (event.key !== "Escape" || button.getAttribute("aria-expanded") !== "true") {
+      return;
+    }
+    // Focus inside the panel would be left on a hidden element: it goes back to the button.
+    var focusWasInMenu = menu.contains(document.activeElement);
+    setOpen(false);
+    if (focusWasInMenu || document.activeElement === button) {
       button.focus();
     }
   });
