@@ -7,9 +7,8 @@ handlers, styles and javascript: links typed by staff never reach a page.
 
 import html
 import re
-from functools import lru_cache
-
 import xml.etree.ElementTree as ET
+from functools import lru_cache
 
 import markdown as markdown_lib
 import nh3
@@ -38,14 +37,14 @@ class EmailLinkProcessor(InlineProcessor):
     # Never inside a link staff already made, which would nest one link in another.
     ANCESTOR_EXCLUDES = ("a",)
 
-    def handleMatch(self, match, data):  # noqa: N802 - Python-Markdown's name
+    def handleMatch(self, match, data):
         link = ET.Element("a", href=f"mailto:{match.group(1)}")
         link.text = match.group(1)
         return link, match.start(0), match.end(0)
 
 
 class EmailLinks(Extension):
-    def extendMarkdown(self, md):  # noqa: N802 - Python-Markdown's name
+    def extendMarkdown(self, md):
         # Below Python-Markdown's own links and <address> autolinks (priorities 160-120).
         md.inlinePatterns.register(EmailLinkProcessor(EMAIL_ADDRESS, md), "email_link", 100)
 

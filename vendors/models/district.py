@@ -81,18 +81,18 @@ class DistrictProfile(models.Model):
     def __str__(self):
         return self.full_name
 
-    @property
-    def summary(self):
-        """The statement's first sentence, in the visitor's language: every page's description
-        for search engines unless the page has its own."""
-        return first_sentence(self.intro)
-
     def save(self, *args, **kwargs):
         self.pk = self.SINGLETON_ID
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
         return reverse("vendors:home")
+
+    @property
+    def summary(self):
+        """The statement's first sentence, in the visitor's language: every page's description
+        for search engines unless the page has its own."""
+        return first_sentence(self.intro)
 
     @classmethod
     def load(cls):

@@ -4,9 +4,9 @@ from contextvars import ContextVar
 from urllib.parse import quote
 
 from django import template
-from django.template import Node
 from django.conf import settings
 from django.core.exceptions import DisallowedHost
+from django.template import Node
 from django.template.defaultfilters import linebreaksbr
 from django.urls import translate_url
 from django.utils.html import format_html
