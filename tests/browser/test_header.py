@@ -127,6 +127,14 @@ def test_headings_and_card_headings_share_the_sites_font_and_link_colour(browser
         "h1, h2, h3", "all => all.map(h => getComputedStyle(h).fontFamily)"
     )
     assert set(fonts) == {body_font}
+    # Staff's own headings in a Markdown passage too (USWDS sets those in Merriweather).
+    page.eval_on_selector(
+        ".site-prose", "prose => prose.insertAdjacentHTML('beforeend', '<h3>x</h3>')"
+    )
+    assert (
+        page.eval_on_selector(".site-prose > h3", "h => getComputedStyle(h).fontFamily")
+        == body_font
+    )
     colours = page.eval_on_selector_all(
         "main a:not(:visited)", "all => all.map(a => getComputedStyle(a).color)"
     )
