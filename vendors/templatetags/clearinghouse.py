@@ -1,6 +1,5 @@
 import re
 import secrets
-from contextvars import ContextVar
 from urllib.parse import quote
 
 from django import template
@@ -19,33 +18,23 @@ from vendors.markdown import render_markdown
 
 register = template.Library()
 
-# Whether the page being rendered shows any English stand-in: a list while a page renders
-# inside {% noting_english_stand_ins %}, None elsewhere (the admin, a filter called alone).
-english_stand_ins_shown = ContextVar("english_stand_ins_shown", default=None)
-
-
-def note_english_stand_in():
-    shown = english_stand_ins_shown.get()
-    if shown is not None:
-        shown.append(True)
+# Every English stand-in carries this class, so that a page can say once that it shows some,
+# whichever piece brought one: a template, or a search result rendered earlier and cached.
+ENGLISH_STAND_IN = "english-stand-in"
 
 
 class NotingEnglishStandInsNode(Node):
     """Renders its content first, then puts the notice where {% english_stand_in_notice %}
-    stands (before the content it is about) if any English stand-in was shown."""
+    stands (before the content it is about) if the content shows any English stand-in."""
 
     def __init__(self, nodelist):
         self.nodelist = nodelist
 
     def render(self, context):
         slot = f"<!--english-stand-in-notice-{secrets.token_hex(8)}-->"
-        token = english_stand_ins_shown.set([])
-        try:
-            with context.push(english_stand_in_notice_slot=slot):
-                html = self.nodelist.render(context)
-            shown = bool(english_stand_ins_shown.get())
-        finally:
-            english_stand_ins_shown.reset(token)
+        with context.push(english_stand_in_notice_slot=slot):
+            html = self.nodelist.render(context)
+        shown = f'class="{ENGLISH_STAND_IN}"' in html
         notice = (
             format_html(
                 '<p class="site-untranslated-notice">{}</p>',
@@ -115,12 +104,11 @@ LANGUAGE_NEUTRAL = re.compile(r"^\S+\.\S+$")
 
 
 def english_stand_in(value):
-    """A short English text shown for want of a translation: lang="en", and noted for the
+    """A short English text shown for want of a translation: lang="en", and marked for the
     page's notice (one per page, not one per text, so a list of names stays readable)."""
     if LANGUAGE_NEUTRAL.match(str(value)):
         return value
-    note_english_stand_in()
-    return format_html('<span lang="en">{}</span>', value)
+    return format_html('<span class="{}" lang="en">{}</span>', ENGLISH_STAND_IN, value)
 
 
 @register.filter
@@ -143,8 +131,7 @@ def translated_summary(vendor):
 
 
 def untranslated_passage(html):
-    note_english_stand_in()
-    return format_html('<div lang="en">{}</div>', html)
+    return format_html('<div class="{}" lang="en">{}</div>', ENGLISH_STAND_IN, html)
 
 
 @register.simple_tag
