@@ -39,9 +39,20 @@ migrate: $(INSTALLED) compile
 demo: migrate
 	DEBUG=true $(BIN)/python manage.py load_demo_content
 
-## make run: set up everything and serve the demo on http://127.0.0.1:$(PORT)
-run: demo
-	DEBUG=true $(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
+# Local settings for this machine, written once (scripts/local_env.py says what and why).
+LOCAL_ENV := .env
+$(LOCAL_ENV): | $(BIN)/python
+	$(BIN)/python scripts/local_env.py $@
+
+# With DEBUG off, WhiteNoise serves the collected, hashed files as in production; collected
+# again only when a file under static/ has changed.
+STATIC_MANIFEST := staticfiles/staticfiles.json
+$(STATIC_MANIFEST): $(shell find static -type f) | $(INSTALLED) $(LOCAL_ENV)
+	$(BIN)/python manage.py collectstatic --noinput -v0
+
+## make run: set up everything and serve the demo on http://127.0.0.1:$(PORT), as visitors see it
+run: $(LOCAL_ENV) demo $(STATIC_MANIFEST)
+	$(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 
 ## make test: the whole suite (SQLite by default; DATABASE_URL picks another database)
 test: $(INSTALLED) compile

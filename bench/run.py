@@ -66,6 +66,7 @@ def free_port():
 def configure_environment():
     os.environ["DJANGO_SETTINGS_MODULE"] = "clearinghouse.settings"
     os.environ["DEBUG"] = "false"
+    os.environ["LOCAL_ENV_FILE"] = ""  # production-like: not the .env from make run
     os.environ["SECRET_KEY"] = secrets.token_urlsafe(50)
     os.environ["ALLOWED_HOSTS"] = "127.0.0.1,testserver"
     os.environ["SECURE_SSL_REDIRECT"] = "false"

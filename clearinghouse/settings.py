@@ -5,6 +5,7 @@ Every variable is listed, with its default, in the README's "Configuration" tabl
 
 import hashlib
 import ipaddress
+import os
 import tempfile
 from datetime import timedelta
 from pathlib import Path
@@ -14,6 +15,14 @@ from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
 
 BASE_DIR = Path(__file__).resolve().parent.parent
+
+# `make run` writes local settings into .env (git-ignored; scripts/local_env.py): a generated
+# SECRET_KEY and plain HTTP, with DEBUG off, so that a developer sees what visitors see and
+# every manage.py command in the README works as written. Variables already set win. A server
+# has no such file (the image leaves it out), and the tests read none (LOCAL_ENV_FILE empty).
+LOCAL_ENV_FILE = os.environ.get("LOCAL_ENV_FILE", str(BASE_DIR / ".env"))
+if LOCAL_ENV_FILE and Path(LOCAL_ENV_FILE).is_file():
+    environ.Env.read_env(LOCAL_ENV_FILE)
 
 env = environ.Env()
 
@@ -183,7 +192,7 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+STATIC_ROOT = env.path("STATIC_ROOT", default=BASE_DIR / "staticfiles")
 STATICFILES_DIRS = [BASE_DIR / "static"]
 # Uploaded agreement documents. Nothing serves MEDIA_URL (not Django, gunicorn or
 # WhiteNoise): a document goes out only through its download view, which checks that

@@ -44,6 +44,8 @@ echo "127.0.0.1 $HOST # clearinghouse-observatory" >> /etc/hosts
 
 echo "== the demo with production settings on https://$HOST and http://$HOST"
 export DEBUG=false ALLOWED_HOSTS="$HOST" LOG_LEVEL=WARNING WEB_CONCURRENCY=2
+# Production settings: not the developer's .env from make run.
+export LOCAL_ENV_FILE=
 export SECRET_KEY="observatory-$(head -c 48 /dev/urandom | base64 | tr -d '/+=')"
 export DATABASE_URL="sqlite:///$WORK/db.sqlite3"
 .venv/bin/python manage.py migrate --noinput -v0

@@ -6,6 +6,8 @@ PY=.venv/bin/python
 PORT="${PORT:-8765}"
 BASE="http://127.0.0.1:${PORT}"
 export DEBUG=false
+# Production-like: not the developer's .env from make run.
+export LOCAL_ENV_FILE=
 export SECRET_KEY="loadtest-$(head -c 48 /dev/urandom | base64 | tr -d '/+=')"
 export ALLOWED_HOSTS=127.0.0.1
 export SECURE_SSL_REDIRECT=false

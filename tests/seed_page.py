@@ -86,10 +86,22 @@ def load_seed():
     }
 
 
+# Elements inside a line of text: a link in a sentence reads as part of it ("contact us at
+# innovation@dadeschools.net."), where a paragraph or a heading starts a new line.
+INLINE_ELEMENTS = {"a", "abbr", "b", "code", "em", "i", "small", "span", "strong", "sub", "sup"}
+
+
 class _TextExtractor(HTMLParser):
     def __init__(self):
         super().__init__()
         self.parts = []
+
+    def handle_starttag(self, tag, attrs):
+        if tag not in INLINE_ELEMENTS:
+            self.parts.append(" ")
+
+    def handle_endtag(self, tag):
+        self.handle_starttag(tag, [])
 
     def handle_data(self, data):
         self.parts.append(data)
@@ -99,4 +111,4 @@ def visible_text(html):
     """The page's text as a reader gets it, whitespace folded, markup gone."""
     parser = _TextExtractor()
     parser.feed(html)
-    return normalize(" ".join(parts.strip() for parts in parser.parts))
+    return normalize("".join(parser.parts))

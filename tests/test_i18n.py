@@ -152,39 +152,71 @@ def test_the_head_lists_every_language_version_and_a_default(client, reading_app
 def test_a_translated_description_is_shown_without_the_note(client, reading_app):
     content = client.get("/es/vendors/readwell/").content.decode()
     assert "<p>Ayuda a los niños a practicar la lectura en casa.</p>" in content
-    assert '<div lang="en"><p>Helps children' not in content
+    assert '<div class="english-stand-in" lang="en"><p>Helps children' not in content
 
 
-def test_an_untranslated_description_shows_the_english_marked_with_a_note(client, english_only_app):
+NOTICE = '<p class="site-untranslated-notice">'
+
+
+def notices(content):
+    return content.count(NOTICE)
+
+
+def test_an_untranslated_description_shows_the_english_marked_english(client, english_only_app):
     content = client.get("/es/vendors/mathlab/").content.decode()
     assert (
-        '<p class="site-untranslated">Este texto todavía no está traducido. '
-        'Aquí aparece en inglés.</p><div lang="en"><p>Math practice with instant feedback.</p>'
-    ) in content
+        '<div class="english-stand-in" lang="en"><p>Math practice with instant feedback.</p></div>'
+        in content
+    )
 
 
-def test_the_note_is_in_haitian_creole_on_a_haitian_creole_page(client, english_only_app):
-    content = client.get("/ht/vendors/mathlab/").content.decode()
-    assert "Tèks sa a poko tradui. Men li an angle." in content
+@pytest.mark.parametrize("language", ["es", "ht"])
+def test_a_page_with_english_stand_ins_says_so_once_before_its_content(
+    client, english_only_app, language
+):
+    content = client.get(f"/{language}/parent-data/").content.decode()
+    assert notices(content) == 1
+    main = content.index('<main id="main-content"')
+    assert main < content.index(NOTICE) < content.index("<h1>")
+    assert content.count('<span class="english-stand-in" lang="en">') > 1
 
 
-SPANISH_MARK = (
-    '<small class="site-untranslated-mark" '
-    'title="Todavía no está traducido: se muestra en inglés.">(en inglés)</small>'
-)
+@pytest.mark.parametrize("language", ["es", "ht"])
+def test_english_stand_ins_carry_no_marker_of_their_own(client, english_only_app, language):
+    content = client.get(f"/{language}/parent-data/").content.decode()
+    assert "site-untranslated-mark" not in content
+    assert "(en inglés)" not in content
+    assert "(an angle)" not in content
 
 
-def test_an_untranslated_short_text_is_marked_english_with_a_visible_note(client, english_only_app):
+def test_a_fully_translated_page_has_no_notice(client, reading_app):
+    Audience.objects.filter(slug="parent-data").update(title_es="Datos de los padres")
+    content = client.get("/es/search/?q=readwell").content.decode()
+    assert notices(content) == 0
+
+
+@pytest.mark.parametrize("language", ["es", "ht"])
+def test_a_search_result_in_english_brings_the_notice_even_from_the_cache(
+    client, english_only_app, language
+):
+    Audience.objects.update(title_es="Datos de los padres", title_ht="Done paran yo")
+    # Two searches, two pages, one result: the second page reuses the first's rendered result.
+    for query in ("mathlab", "math"):
+        content = client.get(f"/{language}/search/?q={query}").content.decode()
+        assert '<span class="english-stand-in" lang="en">Math practice' in content
+        assert notices(content) == 1
+
+
+def test_an_english_stand_in_in_the_header_alone_brings_the_notice(client, reading_app):
+    DistrictProfile.objects.update(site_title_es=None)
+    content = client.get("/es/incidents/").content.decode()
+    assert '<span class="english-stand-in" lang="en">Instructional Technology' in content
+    assert notices(content) == 1
+
+
+def test_an_untranslated_short_text_is_marked_english(client, english_only_app):
     content = client.get("/es/parent-data/").content.decode()
-    assert f'<h1><span lang="en">Parent Data</span> {SPANISH_MARK}</h1>' in content
-
-
-def test_the_short_note_is_in_haitian_creole_on_a_haitian_creole_page(client, english_only_app):
-    content = client.get("/ht/parent-data/").content.decode()
-    assert (
-        '<h1><span lang="en">Parent Data</span> <small class="site-untranslated-mark" '
-        'title="Poko tradui: li parèt an angle.">(an angle)</small></h1>'
-    ) in content
+    assert '<h1><span class="english-stand-in" lang="en">Parent Data</span></h1>' in content
 
 
 def test_a_translated_short_text_carries_no_note(client, english_only_app):
@@ -196,8 +228,8 @@ def test_a_translated_short_text_carries_no_note(client, english_only_app):
 def test_an_untranslated_summary_is_marked_english_in_a_list(client, english_only_app):
     content = client.get("/es/parent-data/").content.decode()
     assert (
-        f'<p class="entry__summary"><span lang="en">Math practice with instant feedback.</span> '
-        f"{SPANISH_MARK}</p>"
+        '<p class="entry__summary"><span class="english-stand-in" lang="en">'
+        "Math practice with instant feedback.</span></p>"
     ) in content
 
 
@@ -227,7 +259,7 @@ def test_a_translated_audience_title_is_shown(client, english_only_app):
 
 def test_an_untranslated_link_label_is_marked_english(client, english_only_app):
     content = client.get("/es/vendors/mathlab/").content.decode()
-    assert '<span lang="en">Privacy policy</span>' in content
+    assert '<span class="english-stand-in" lang="en">Privacy policy</span>' in content
 
 
 @pytest.mark.parametrize("path", ["/vendors/mathlab/", "/parent-data/", "/incidents/"])
@@ -235,7 +267,7 @@ def test_english_pages_carry_no_untranslated_note(client, english_only_app, path
     SecurityIncidentFactory(vendor=english_only_app)
     SubprocessorFactory(vendor=english_only_app)
     content = client.get(path).content.decode()
-    assert "site-untranslated" not in content
+    assert notices(content) == 0
     assert 'lang="en">' not in content.replace('<html lang="en">', "")
 
 
@@ -252,15 +284,12 @@ def test_an_incident_summary_is_shown_in_spanish(client, english_only_app):
     )
 
 
-def test_an_untranslated_incident_summary_shows_the_english_after_the_note(
+def test_an_untranslated_incident_summary_shows_the_english_marked_english(
     client, english_only_app
 ):
     SecurityIncidentFactory(vendor=english_only_app, summary="Passwords were stolen.")
     content = client.get("/es/vendors/mathlab/").content.decode()
-    assert (
-        '<p class="site-untranslated">Este texto todavía no está traducido. '
-        'Aquí aparece en inglés.</p><div lang="en"><p>Passwords were stolen.</p></div>'
-    ) in content
+    assert '<div class="english-stand-in" lang="en"><p>Passwords were stolen.</p></div>' in content
 
 
 def test_a_subprocessor_is_described_in_haitian_creole_or_marked_english(client, english_only_app):
@@ -272,7 +301,7 @@ def test_a_subprocessor_is_described_in_haitian_creole_or_marked_english(client,
     )
     content = client.get("/ht/vendors/mathlab/").content.decode()
     assert ">Li sere done yo.</td>" in content
-    assert '<span lang="en">United States</span> <small class="site-untranslated-mark"' in content
+    assert '<span class="english-stand-in" lang="en">United States</span>' in content
 
 
 def test_a_legal_basis_in_staff_words_is_shown_in_spanish(client, english_only_app):
@@ -455,7 +484,7 @@ def test_the_demo_fixed_texts_are_translated(demo_content, language):
 def test_an_audience_without_any_translation_is_never_blank(client, district):
     AudienceFactory(slug="staff-data", title="Staff Data", name="Staff")
     content = client.get("/ht/staff-data/").content.decode()
-    assert '<span lang="en">Staff Data</span>' in content
+    assert '<span class="english-stand-in" lang="en">Staff Data</span>' in content
 
 
 def test_a_haitian_creole_page_writes_dates_without_english_month_names(client, reading_app):

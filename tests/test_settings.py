@@ -51,6 +51,7 @@ def test_deploy_check_is_clean_with_production_variables():
             "DEBUG": "false",
             "SECRET_KEY": "a-long-random-production-secret-9f8e7d6c5b4a3928171615141312",
             "ALLOWED_HOSTS": "clearinghouse.district.example",
+            "LOCAL_ENV_FILE": "",
         },
         capture_output=True,
         text=True,

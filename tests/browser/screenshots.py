@@ -32,4 +32,7 @@ def test_write_screenshots(browser, site, width):
     for name, path in PAGES.items():
         page.goto(site + path)
         page.screenshot(path=SCREENSHOTS / f"{name}-{width}.png")
+    if width == "phone":
+        page.get_by_role("button", name="Menu").click()
+        page.screenshot(path=SCREENSHOTS / "menu-phone.png")
     context.close()

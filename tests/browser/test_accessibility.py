@@ -111,10 +111,10 @@ def test_keyboard_reaches_an_entry_through_the_skip_link_and_navigation_and_open
 
 def test_keyboard_reaches_the_search_submits_it_and_reaches_a_result(page, site):
     page.goto(site + "/")
-    search_box = page.locator("#header-q")
+    search_box = page.locator("#home-q")
     for _ in range(15):
         page.keyboard.press("Tab")
-        if page.evaluate("document.activeElement.id") == "header-q":
+        if page.evaluate("document.activeElement.id") == "home-q":
             break
     expect(search_box).to_be_focused()
     assert focus_outline_width(page) > 0

@@ -5,6 +5,8 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from ..markdown import first_sentence
+
 
 class StatePreset(models.TextChoices):
     """States whose law makes districts post their data recipients (see state_presets.py)."""
@@ -85,6 +87,12 @@ class DistrictProfile(models.Model):
 
     def get_absolute_url(self):
         return reverse("vendors:home")
+
+    @property
+    def summary(self):
+        """The statement's first sentence, in the visitor's language: every page's description
+        for search engines unless the page has its own."""
+        return first_sentence(self.intro)
 
     @classmethod
     def load(cls):

@@ -1,20 +1,62 @@
 import re
+import secrets
 from urllib.parse import quote
 
 from django import template
 from django.conf import settings
 from django.core.exceptions import DisallowedHost
+from django.template import Node
 from django.template.defaultfilters import linebreaksbr
 from django.urls import translate_url
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
-from django.utils.translation import get_language, get_language_info, pgettext
+from django.utils.translation import get_language, get_language_info
 from django.utils.translation import gettext as _
 from modeltranslation.utils import build_localized_fieldname
 
 from vendors.markdown import render_markdown
 
 register = template.Library()
+
+# Every English stand-in carries this class, so that a page can say once that it shows some,
+# whichever piece brought one: a template, or a search result rendered earlier and cached.
+ENGLISH_STAND_IN = "english-stand-in"
+
+
+class NotingEnglishStandInsNode(Node):
+    """Renders its content first, then puts the notice where {% english_stand_in_notice %}
+    stands (before the content it is about) if the content shows any English stand-in."""
+
+    def __init__(self, nodelist):
+        self.nodelist = nodelist
+
+    def render(self, context):
+        slot = f"<!--english-stand-in-notice-{secrets.token_hex(8)}-->"
+        with context.push(english_stand_in_notice_slot=slot):
+            html = self.nodelist.render(context)
+        shown = f'class="{ENGLISH_STAND_IN}"' in html
+        notice = (
+            format_html(
+                '<p class="site-untranslated-notice">{}</p>',
+                _("Some parts of this page are not yet translated and are shown in English."),
+            )
+            if shown
+            else ""
+        )
+        return mark_safe(html.replace(slot, notice, 1))  # noqa: S308 - both parts are escaped
+
+
+@register.tag
+def noting_english_stand_ins(parser, token):
+    nodelist = parser.parse(("end_noting_english_stand_ins",))
+    parser.delete_first_token()
+    return NotingEnglishStandInsNode(nodelist)
+
+
+@register.simple_tag(takes_context=True)
+def english_stand_in_notice(context):
+    """Where the page's notice goes; {% noting_english_stand_ins %} fills it in."""
+    return mark_safe(context.get("english_stand_in_notice_slot", ""))  # noqa: S308 - our own comment
 
 
 @register.filter(name="markdown")
@@ -61,28 +103,19 @@ def shows_english_fallback(obj, field):
 LANGUAGE_NEUTRAL = re.compile(r"^\S+\.\S+$")
 
 
-def untranslated_mark():
-    """The short marker after an English stand-in: "(in English)" in the visitor's language,
-    its title saying why. One per text, so a list of untranslated names stays readable."""
-    return format_html(
-        '<small class="site-untranslated-mark" title="{}">{}</small>',
-        _("Not yet translated: shown in English."),
-        pgettext("marker after a text not yet translated", "(in English)"),
-    )
-
-
 def english_stand_in(value):
-    """A short English text shown for want of a translation: lang="en" and the marker."""
+    """A short English text shown for want of a translation: lang="en", and marked for the
+    page's notice (one per page, not one per text, so a list of names stays readable)."""
     if LANGUAGE_NEUTRAL.match(str(value)):
         return value
-    return format_html('<span lang="en">{}</span> {}', value, untranslated_mark())
+    return format_html('<span class="{}" lang="en">{}</span>', ENGLISH_STAND_IN, value)
 
 
 @register.filter
 def translated(obj, field):
     """A short text in the visitor's language; the English stand-in is marked lang="en" so
     that a screen reader reads it with an English voice (WCAG 3.1.2), and followed by a
-    visible marker so that a sighted reader knows why it is in English."""
+    notice at the top of the page so that a sighted reader knows why it is in English."""
     value = getattr(obj, field)
     if shows_english_fallback(obj, field):
         return english_stand_in(value)
@@ -98,17 +131,13 @@ def translated_summary(vendor):
 
 
 def untranslated_passage(html):
-    return format_html(
-        '<p class="site-untranslated">{}</p><div lang="en">{}</div>',
-        _("This passage is not yet translated. Here it is in English."),
-        html,
-    )
+    return format_html('<div class="{}" lang="en">{}</div>', ENGLISH_STAND_IN, html)
 
 
 @register.simple_tag
 def translated_text(obj, field):
     """A plain-text passage (no Markdown), as paragraphs with its line breaks kept, in the
-    visitor's language or with the English one after the note."""
+    visitor's language or the English one, marked lang="en"."""
     html = format_html("<p>{}</p>", linebreaksbr(getattr(obj, field), autoescape=True))
     if not shows_english_fallback(obj, field):
         return html
@@ -118,7 +147,7 @@ def translated_text(obj, field):
 @register.simple_tag
 def translated_markdown(obj, field):
     """A Markdown passage in the visitor's language or, where it is not yet translated, the
-    English one marked lang="en" after a note in the visitor's language. Never blank."""
+    English one marked lang="en". Never blank."""
     html = markdown_filter(getattr(obj, field))
     if not shows_english_fallback(obj, field):
         return html
