@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from modeltranslation.utils import build_localized_fieldname
 
 from vendors.markdown import render_markdown
+from vendors.shared_texts import share_texts
 
 register = template.Library()
 
@@ -152,3 +153,9 @@ def language_versions(context):
             }
         )
     return versions
+
+
+@register.simple_tag
+def shared_texts(records):
+    """`{% shared_texts records as texts %}` before a list of records: see share_texts."""
+    return share_texts(records)

@@ -28,13 +28,19 @@ from ..models import (
     listed_records_q,
     public_records_q,
 )
-from ..search import Filters, catalog, elements_of
+from ..models.publication import is_listed
+from ..search import Filters, catalog, elements_of, former_last
+from .filters import filter_links
 
 RECENTLY_UPDATED_COUNT = 5
 # Past this many titles, an audience page offers an A-Z jump above its table of contents.
 AZ_JUMP_MIN_TITLES = 20
-# A page a phone loads quickly, and few enough pages to browse.
-AUDIENCE_ENTRIES_PER_PAGE = 100
+# A page a phone loads quickly and that stays within Lighthouse's DOM budget (1,500
+# elements): a compact entry is about fifteen elements.
+AUDIENCE_ENTRIES_PER_PAGE = 40
+# Past this many matching titles, the index of entries on other pages would outgrow that
+# budget; the A-Z jump and the search still reach every title.
+INDEX_MAX_TITLES = 250
 
 
 def count_records(rule):
@@ -57,13 +63,14 @@ class HomeView(TemplateView):
 
 @reads_query_parameters("q", "element", "category", "agreement", "page")
 class AudienceView(DetailView):
-    """/parent-data/, /student-data/: every published title for one audience.
+    """/parent-data/, /student-data/: every public title for one audience, current ones
+    first, then former vendors (their data may not be destroyed yet).
 
-    The full entries come a page at a time, so that a phone can load the page when a
-    district shares data with a thousand titles. The
-    index above them lists every matching title on every page, and carries each title's
-    slug (and old slugs) as an anchor when its entry is on another page: an address such
-    as /parent-data/#clever, sent before the list had pages, still lands on Clever's line.
+    Entries are compact, a page at a time, so that a phone loads the page quickly whatever
+    the number of titles; the full entry is on the title's permalink. Below a page that is
+    one of several, an index carries each title's slug (and old slugs) as an anchor when its
+    entry is on another page: an address such as /parent-data/#clever, sent before the
+    list had pages, still lands on Clever's line.
     """
 
     model = Audience
@@ -74,54 +81,65 @@ class AudienceView(DetailView):
         filters = Filters.from_query(self.request.GET)
         categories = catalog()
         matching = filters.apply(
-            SharingRecord.objects.listed().filter(audience=self.object),
+            SharingRecord.objects.public().filter(audience=self.object),
             elements_of(categories),
         )
         index = self.index(matching)
         page = Paginator(index, AUDIENCE_ENTRIES_PER_PAGE).get_page(self.request.GET.get("page"))
-        on_page = {entry.pk for entry in page.object_list}
+        on_page = {entry.pk: entry for entry in page.object_list}
         order = {entry.pk: position for position, entry in enumerate(page.object_list)}
         records = sorted(
             SharingRecord.objects.filter(pk__in=on_page).for_display(),
             key=lambda record: order[record.pk],
         )
-        old_slugs = {entry.pk: entry.old_slugs for entry in page.object_list}
         for record in records:
-            record.old_slugs = old_slugs[record.pk]
+            record.old_slugs = on_page[record.pk].old_slugs
         self.link_index(index, page, on_page)
-        letters = []
-        if len(index) >= AZ_JUMP_MIN_TITLES:
-            letters = [entry.letter for entry in index if entry.first_of_letter]
         return super().get_context_data(
+            current_records=[record for record in records if not record.vendor.is_former],
+            former_records=[record for record in records if record.vendor.is_former],
             records=records,
-            index=index,
+            elsewhere=[entry for entry in index if entry.elsewhere]
+            if len(index) <= INDEX_MAX_TITLES
+            else [],
             page=page,
             filters=filters,
-            categories=categories,
-            letters=letters,
+            filter_links=filter_links(
+                self.request.GET, filters, categories, AgreementStatus.choices
+            ),
+            letters=self.letters(index) if len(index) >= AZ_JUMP_MIN_TITLES else [],
             agreement_statuses=AgreementStatus.choices,
             **kwargs,
         )
 
     @staticmethod
     def index(matching):
-        """Every matching title's name, slug and old slugs, A to Z, in one query."""
-        rows = matching.order_by("vendor__name", "pk").values_list(
-            "pk", "vendor__name", "vendor__slug", "vendor__slug_redirects__old_slug"
+        """Every matching title's name, slug and old slugs, current ones A to Z and then
+        former ones, in one query."""
+        rows = matching.order_by(former_last("vendor__status"), "vendor__name", "pk").values_list(
+            "pk",
+            "vendor__name",
+            "vendor__slug",
+            "vendor__status",
+            "vendor__slug_redirects__old_slug",
         )
         entries = {}
-        for pk, name, slug, old_slug in rows:
+        for pk, name, slug, status, old_slug in rows:
             entry = entries.get(pk)
             if entry is None:
-                entry = entries[pk] = IndexEntry(pk, name, slug)
+                entry = entries[pk] = IndexEntry(pk, name, slug, former=not is_listed(status))
             if old_slug:
                 entry.old_slugs.append(old_slug)
-        index = list(entries.values())
-        previous = None
+        return list(entries.values())
+
+    @staticmethod
+    def letters(index):
+        """The A-Z jump: each letter's first current title, wherever its entry is."""
+        first = {}
         for entry in index:
-            entry.first_of_letter = entry.letter != previous
-            previous = entry.letter
-        return index
+            if not entry.former:
+                first.setdefault(entry.letter, entry)
+        return [(letter, entry.href) for letter, entry in first.items()]
 
     def link_index(self, index, page, on_page):
         """Each index line points at its entry: on this page by its anchor, else on the
@@ -143,7 +161,7 @@ class IndexEntry:
     name: str
     slug: str
     old_slugs: list = field(default_factory=list)
-    first_of_letter: bool = False
+    former: bool = False
     href: str = ""
     elsewhere: bool = False
 
