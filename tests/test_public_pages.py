@@ -78,10 +78,12 @@ def test_home_page_lists_the_most_recently_updated_titles_first(client, publishe
     assert list(response.context["recently_updated"])[:2] == [newer, published_record.vendor]
 
 
-def test_audience_page_has_a_table_of_contents_linking_each_anchor(client, published_record):
+def test_audience_page_entry_carries_the_title_anchor_and_links_its_full_entry(
+    client, published_record
+):
     content = client.get("/parent-data/").content.decode()
-    assert '<a href="#clever">Clever</a>' in content
-    assert 'id="clever"' in content
+    assert '<li class="entry" id="clever">' in content
+    assert 'href="/vendors/clever/#audience-parent-data">Full entry for Clever</a>' in content
 
 
 def test_audience_page_shows_only_its_own_audience(client, published_record, student_audience):

@@ -9,6 +9,7 @@ from django.db.models import Count, Prefetch
 from django.http import Http404
 from django.shortcuts import redirect
 from django.utils.decorators import method_decorator
+from django.utils.text import slugify
 from django.views import View
 from django.views.generic import DetailView, ListView, TemplateView
 
@@ -92,9 +93,11 @@ class AudienceView(DetailView):
             SharingRecord.objects.filter(pk__in=on_page).for_display(),
             key=lambda record: order[record.pk],
         )
+        self.link_index(index, page, on_page)
+        letters = self.letters(index) if len(index) >= AZ_JUMP_MIN_TITLES else []
         for record in records:
             record.old_slugs = on_page[record.pk].old_slugs
-        self.link_index(index, page, on_page)
+            record.letter_anchor = on_page[record.pk].letter_anchor
         return super().get_context_data(
             current_records=[record for record in records if not record.vendor.is_former],
             former_records=[record for record in records if record.vendor.is_former],
@@ -107,7 +110,7 @@ class AudienceView(DetailView):
             filter_links=filter_links(
                 self.request.GET, filters, categories, AgreementStatus.choices
             ),
-            letters=self.letters(index) if len(index) >= AZ_JUMP_MIN_TITLES else [],
+            letters=letters,
             agreement_statuses=AgreementStatus.choices,
             **kwargs,
         )
@@ -134,12 +137,18 @@ class AudienceView(DetailView):
 
     @staticmethod
     def letters(index):
-        """The A-Z jump: each letter's first current title, wherever its entry is."""
+        """The A-Z jump: each letter's anchor (#letter-b) on its first current title, on
+        this page or on the page that holds it."""
         first = {}
         for entry in index:
             if not entry.former:
                 first.setdefault(entry.letter, entry)
-        return [(letter, entry.href) for letter, entry in first.items()]
+        letters = []
+        for letter, entry in first.items():
+            entry.letter_anchor = f"letter-{slugify(letter) or 'other'}"
+            page, _hash, _slug = entry.href.partition("#")
+            letters.append((letter, f"{page}#{entry.letter_anchor}"))
+        return letters
 
     def link_index(self, index, page, on_page):
         """Each index line points at its entry: on this page by its anchor, else on the
@@ -162,6 +171,7 @@ class IndexEntry:
     slug: str
     old_slugs: list = field(default_factory=list)
     former: bool = False
+    letter_anchor: str = ""
     href: str = ""
     elsewhere: bool = False
 
@@ -243,6 +253,27 @@ class DataElementListView(ListView):
         elements = DataElement.objects.annotate(title_count=count_records(public_records_q))
         return DataElementCategory.objects.prefetch_related(Prefetch("elements", elements))
 
+    def get_context_data(self, **kwargs):
+        """The elements some title receives, by category, first; the rest folded below, so
+        that a parent reads what is shared before what merely could be."""
+        context = super().get_context_data(**kwargs)
+        received, unreceived = [], []
+        for category in context["categories"]:
+            elements = list(category.elements.all())
+            shared = [element for element in elements if element.title_count]
+            unshared = [element for element in elements if not element.title_count]
+            if shared:
+                received.append((category, shared))
+            if unshared:
+                # A category none of whose elements is received keeps its #category- anchor.
+                unreceived.append((category, unshared, not shared))
+        context["received"] = received
+        context["unreceived"] = unreceived
+        context["unreceived_count"] = sum(
+            len(elements) for _category, elements, _anchor in unreceived
+        )
+        return context
+
 
 class DataElementDetailView(DetailView):
     """/data-elements/<slug>/: which titles receive this element, for each audience."""
@@ -258,12 +289,35 @@ class DataElementDetailView(DetailView):
             SharingRecord.objects.public()
             .filter(elements=self.object)
             .select_related("vendor", "audience")
+            .prefetch_related("vendor__agreements")
+            .order_by("audience__position", former_last("vendor__status"), "vendor__name")
         )
         by_audience = [
-            (audience, list(group))
+            ElementRecipients(audience, list(group))
             for audience, group in groupby(records, key=lambda r: r.audience)
         ]
         return super().get_context_data(records_by_audience=by_audience, **kwargs)
+
+
+# Past this many titles in one audience, the element page names the first ones and links the
+# audience page filtered to the element, which pages through them all.
+ELEMENT_RECIPIENTS_SHOWN = 100
+
+
+@dataclass
+class ElementRecipients:
+    """The titles of one audience that receive an element, current ones first."""
+
+    audience: Audience
+    records: list
+
+    @property
+    def shown(self):
+        return self.records[:ELEMENT_RECIPIENTS_SHOWN]
+
+    @property
+    def more(self):
+        return len(self.records) > ELEMENT_RECIPIENTS_SHOWN
 
 
 class IncidentListView(ListView):
