@@ -54,6 +54,27 @@ def test_data_element_catalog_lists_each_element_with_its_title_count(client, pu
     assert "(1 title)" in content
 
 
+def test_the_catalog_lists_received_elements_first_and_folds_the_rest_with_a_count(
+    client, published_record
+):
+    received = published_record.elements.get()
+    unreceived = [DataElementFactory(category=received.category) for _ in range(2)]
+    content = client.get(reverse("vendors:data_element_list")).content.decode()
+    folded = content[content.index('<details class="unshared-elements"') :]
+    folded = folded[: folded.index("</details>")]
+    assert "<summary>Elements no title receives (2)</summary>" in folded
+    assert all(element.get_absolute_url() in folded for element in unreceived)
+    assert received.get_absolute_url() not in folded
+    assert content.index(received.get_absolute_url()) < content.index(folded)
+
+
+def test_a_category_none_of_whose_elements_is_received_keeps_its_anchor(client, published_record):
+    lonely = DataElementFactory()
+    content = client.get(reverse("vendors:data_element_list")).content.decode()
+    assert f'id="category-{lonely.category.slug}"' in content
+    assert f'id="category-{published_record.elements.get().category.slug}"' in content
+
+
 def test_the_promised_addresses_are_exactly_these():
     assert reverse("vendors:home") == "/"
     assert reverse("vendors:audience", args=["parent-data"]) == "/parent-data/"
