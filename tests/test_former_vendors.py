@@ -6,10 +6,14 @@ import datetime
 import re
 
 import pytest
+from django.core.cache import cache
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from tests.factories import AgreementFactory, DataElementFactory, SharingRecordFactory
 from tests.helpers import retire_title
+from vendors.models import AgreementStatus, PublicationStatus, Vendor
 
 pytestmark = pytest.mark.django_db
 
@@ -103,3 +107,27 @@ def test_the_home_page_counts_only_current_titles(client, allhere):
     response = client.get("/")
     (audience,) = response.context["audiences"]
     assert audience.title_count == 2
+
+
+def retire_more(parent_audience, phone, count):
+    for number in range(count):
+        record = SharingRecordFactory(
+            vendor__name=f"Gone {number}", audience=parent_audience, elements=[phone]
+        )
+        AgreementFactory(vendor=record.vendor, status=AgreementStatus.ENDED, ended_on=ENDED_ON)
+        Vendor.objects.filter(pk=record.vendor_id).set_status(PublicationStatus.RETIRED)
+
+
+@pytest.mark.parametrize(
+    "url", ["/parent-data/", "/search/?q=phone", "/data-elements/parent-mobile-phone-number/"]
+)
+def test_former_vendors_cost_no_more_queries_however_many(
+    client, allhere, parent_audience, phone, url, django_assert_num_queries
+):
+    cache.clear()
+    with CaptureQueriesContext(connection) as one_former:
+        client.get(url)
+    retire_more(parent_audience, phone, 5)
+    cache.clear()
+    with django_assert_num_queries(len(one_former)):
+        client.get(url)

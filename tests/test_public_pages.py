@@ -54,6 +54,17 @@ def test_data_element_catalog_lists_each_element_with_its_title_count(client, pu
     assert "(1 title)" in content
 
 
+def test_the_catalog_counts_a_title_shared_with_two_audiences_once(
+    client, published_record, student_audience
+):
+    SharingRecordFactory(
+        vendor=published_record.vendor,
+        audience=student_audience,
+        elements=list(published_record.elements.all()),
+    )
+    assert "(1 title)" in client.get(reverse("vendors:data_element_list")).content.decode()
+
+
 def test_the_catalog_lists_received_elements_first_and_folds_the_rest_with_a_count(
     client, published_record
 ):

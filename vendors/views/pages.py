@@ -250,7 +250,14 @@ class DataElementListView(ListView):
     context_object_name = "categories"
 
     def get_queryset(self):
-        elements = DataElement.objects.annotate(title_count=count_records(public_records_q))
+        # Titles, not records: a title that receives an element for parents and for
+        # students is one title.
+        title_count = Count(
+            "sharing_records__vendor",
+            filter=public_records_q("sharing_records__"),
+            distinct=True,
+        )
+        elements = DataElement.objects.annotate(title_count=title_count)
         return DataElementCategory.objects.prefetch_related(Prefetch("elements", elements))
 
     def get_context_data(self, **kwargs):
