@@ -9,6 +9,7 @@ from django.core.management import call_command
 from playwright.sync_api import expect
 
 from vendors.models import Agreement, AgreementStatus, PublicationStatus, Vendor
+from vendors.views.pages import INDEX_MAX_TITLES
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -156,8 +157,9 @@ def test_a_list_page_of_the_demo_stays_within_the_dom_budget(page, allhere_retir
 
 @pytest.fixture
 def many_titles(site):
-    """Enough generated titles that the index of titles on other pages is at its longest."""
-    call_command("generate_clearinghouse", vendors=246, verbosity=0)
+    """Enough generated titles, beside the demo's four, that the index of titles on other
+    pages is at its longest."""
+    call_command("generate_clearinghouse", vendors=INDEX_MAX_TITLES - 4, verbosity=0)
     return site
 
 

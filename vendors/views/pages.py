@@ -38,10 +38,10 @@ RECENTLY_UPDATED_COUNT = 5
 AZ_JUMP_MIN_TITLES = 20
 # A page a phone loads quickly and that stays within Lighthouse's DOM budget (1,500
 # elements): a compact entry is about fifteen elements.
-AUDIENCE_ENTRIES_PER_PAGE = 40
+AUDIENCE_ENTRIES_PER_PAGE = 30
 # Past this many matching titles, the index of entries on other pages would outgrow that
 # budget; the A-Z jump and the search still reach every title.
-INDEX_MAX_TITLES = 250
+INDEX_MAX_TITLES = 200
 
 
 def count_records(rule):
