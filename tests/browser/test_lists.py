@@ -9,6 +9,7 @@ from django.core.management import call_command
 from playwright.sync_api import expect
 
 from vendors.models import Agreement, AgreementStatus, PublicationStatus, Vendor
+from vendors.views import pages
 from vendors.views.pages import INDEX_MAX_TITLES
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -167,3 +168,12 @@ def many_titles(site):
 def test_a_list_page_of_many_titles_stays_within_the_dom_budget(page, many_titles, path):
     page.goto(many_titles + path)
     assert dom_size(page) <= MAX_DOM_ELEMENTS
+
+
+def test_an_old_anchor_past_the_index_still_finds_its_page(phone_page, site, monkeypatch):
+    """A list too long for an index of every title: the script asks which page holds it."""
+    monkeypatch.setattr(pages, "INDEX_MAX_TITLES", 0)
+    monkeypatch.setattr(pages, "AUDIENCE_ENTRIES_PER_PAGE", 2)
+    phone_page.goto(site + "/parent-data/#schoology")
+    expect(phone_page).to_have_url(site + "/parent-data/?page=2#schoology")
+    expect(phone_page.locator("li.entry#schoology")).to_be_in_viewport()

@@ -62,7 +62,7 @@ class HomeView(TemplateView):
         )
 
 
-@reads_query_parameters("q", "element", "category", "agreement", "page")
+@reads_query_parameters("q", "element", "category", "agreement", "page", "entry")
 class AudienceView(DetailView):
     """/parent-data/, /student-data/: every public title for one audience, current ones
     first, then former vendors (their data may not be destroyed yet).
@@ -71,21 +71,43 @@ class AudienceView(DetailView):
     the number of titles; the full entry is on the title's permalink. Below a page that is
     one of several, an index carries each title's slug (and old slugs) as an anchor when its
     entry is on another page: an address such as /parent-data/#clever, sent before the
-    list had pages, still lands on Clever's line.
+    list had pages, still lands on Clever's line. Past INDEX_MAX_TITLES titles that index
+    would not fit a page, and static/js/find-entry.js asks for the entry instead.
     """
 
     model = Audience
     template_name = "vendors/audience_detail.html"
     context_object_name = "audience"
 
+    def get(self, request, *args, **kwargs):
+        if "entry" in request.GET:
+            self.object = self.get_object()
+            return redirect(self.entry_address(request.GET))
+        return super().get(request, *args, **kwargs)
+
+    def entry_address(self, query):
+        """?entry=<slug or old slug>: the page of this list that holds that title's entry,
+        at its anchor, with the same search and filters; else the list's first page."""
+        query = query.copy()
+        wanted = query.pop("entry")[-1]
+        query.pop("page", None)
+        for position, entry in enumerate(self.index(self.matching(Filters.from_query(query)))):
+            if wanted == entry.slug or wanted in entry.old_slugs:
+                query["page"] = position // AUDIENCE_ENTRIES_PER_PAGE + 1
+                return f"?{query.urlencode()}#{wanted}"
+        # An anchor that exists, so that the script does not ask again.
+        return f"?{query.urlencode()}#main-content"
+
+    def matching(self, filters, categories=None):
+        return filters.apply(
+            SharingRecord.objects.public().filter(audience=self.object),
+            elements_of(categories or catalog()),
+        )
+
     def get_context_data(self, **kwargs):
         filters = Filters.from_query(self.request.GET)
         categories = catalog()
-        matching = filters.apply(
-            SharingRecord.objects.public().filter(audience=self.object),
-            elements_of(categories),
-        )
-        index = self.index(matching)
+        index = self.index(self.matching(filters, categories))
         page = Paginator(index, AUDIENCE_ENTRIES_PER_PAGE).get_page(self.request.GET.get("page"))
         on_page = {entry.pk: entry for entry in page.object_list}
         order = {entry.pk: position for position, entry in enumerate(page.object_list)}
