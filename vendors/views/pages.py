@@ -82,7 +82,7 @@ class AudienceView(DetailView):
     def get(self, request, *args, **kwargs):
         if "entry" in request.GET:
             self.object = self.get_object()
-            return redirect(self.entry_address(request.GET))
+            return redirect(request.path + self.entry_address(request.GET))
         return super().get(request, *args, **kwargs)
 
     def entry_address(self, query):
