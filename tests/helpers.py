@@ -1,6 +1,7 @@
 """What several test modules do the same way: count a page's queries, validate HTML, post a
 spreadsheet to the admin's import, and skip (or, in CI, fail) when a tool or file is missing."""
 
+import datetime
 import json
 import os
 import subprocess
@@ -15,6 +16,11 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+
+from tests.admin_forms import post_action
+from vendors.models import AgreementStatus
+
+DAY = datetime.timedelta(days=1)
 
 
 def skip_unless_required(message, variable):
@@ -118,3 +124,16 @@ def wait_for_the_next_second():
     """HTTP dates count whole seconds, and a page states its Last-Modified only once the
     second of its content version is over."""
     time.sleep(1.01 - time.time() % 1)
+
+
+def retire_title(publisher_client, vendor, ended_on):
+    """What staff do when a vendor goes away: end each of its agreements on the day sharing
+    ended, ask for the data to be destroyed, then retire the title with the admin's action."""
+    for agreement in vendor.agreements.all():
+        agreement.status = AgreementStatus.ENDED
+        agreement.ended_on = ended_on
+        agreement.destruction_requested_on = ended_on + DAY
+        agreement.save()
+    post_action(publisher_client, "retire", [vendor], follow=True)
+    vendor.refresh_from_db()
+    assert vendor.is_former

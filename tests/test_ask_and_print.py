@@ -56,9 +56,12 @@ def test_no_ask_link_before_the_district_has_a_contact(client, parent_audience):
     assert ask_links(client.get("/vendors/lonely/").content.decode()) == []
 
 
-def test_audience_entry_shows_its_permalink_as_text_without_javascript(client, tricky):
+def test_audience_entry_links_its_permalink_and_full_entry(client, tricky):
     content = client.get("/parent-data/").content.decode()
-    assert "<code>http://testserver/vendors/qa-tool/</code>" in content
+    assert '<a href="/vendors/qa-tool/">Q&amp;A Tool? #1</a>' in content
+    assert (
+        'href="/vendors/qa-tool/#audience-parent-data">Full entry for Q&amp;A Tool? #1' in content
+    )
 
 
 def test_copy_link_button_waits_hidden_for_javascript(client, tricky):

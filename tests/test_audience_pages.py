@@ -37,14 +37,15 @@ def test_a_long_audience_page_shows_one_page_of_entries_and_links_the_next(clien
     assert len(entries(content)) == AUDIENCE_ENTRIES_PER_PAGE
     assert 'href="?page=2" rel="next"' in content
     second = client.get("/parent-data/?page=2").content.decode()
-    assert entries(second) == ["title-100", "title-101", "title-102", "title-103", "title-104"]
+    assert entries(second) == [f"title-{AUDIENCE_ENTRIES_PER_PAGE + n:03}" for n in range(5)]
 
 
-def test_the_index_lists_every_title_and_points_at_the_page_holding_its_entry(client, many_titles):
+def test_the_index_points_at_the_page_holding_each_title_on_another_page(client, many_titles):
     content = client.get("/parent-data/").content.decode()
-    assert '<a href="#title-000">Title 000</a>' in content
-    # An old link such as /parent-data/#title-103 lands on the index line, one click away.
-    assert '<li id="title-103"><a href="?page=2#title-103">Title 103</a></li>' in content
+    last = f"title-{AUDIENCE_ENTRIES_PER_PAGE + 4:03}"
+    # An old link such as /parent-data/#title-044 lands on the index line, one click away.
+    assert f'<li id="{last}">' in content
+    assert f'<a href="?page=2#{last}">Title {AUDIENCE_ENTRIES_PER_PAGE + 4:03}</a>' in content
 
 
 def test_an_old_slug_anchor_still_lands_on_its_title(client, many_titles):
@@ -62,7 +63,7 @@ def test_paging_keeps_the_search_and_filters(client, many_titles):
 def test_a_page_number_out_of_range_shows_the_last_page(client, many_titles):
     response = client.get("/parent-data/?page=99")
     assert response.status_code == HTTPStatus.OK
-    assert "title-104" in entries(response.content.decode())
+    assert f"title-{AUDIENCE_ENTRIES_PER_PAGE + 4:03}" in entries(response.content.decode())
 
 
 @pytest.fixture
@@ -107,3 +108,20 @@ def test_the_agreement_filter_is_a_labelled_checkbox_that_stays_checked(client, 
 
 def test_an_unknown_agreement_status_is_a_bad_request(client, agreements):
     assert client.get("/parent-data/?agreement=lapsed").status_code == HTTPStatus.BAD_REQUEST
+
+
+def test_asking_for_an_entry_redirects_to_the_page_that_holds_it(client, many_titles):
+    last = f"title-{AUDIENCE_ENTRIES_PER_PAGE + 4:03}"
+    response = client.get("/parent-data/", {"entry": last, "q": "title"})
+    assert response.status_code == HTTPStatus.FOUND
+    assert response["Location"] == f"/parent-data/?q=title&page=2#{last}"
+
+
+def test_asking_for_an_entry_by_an_old_slug_lands_on_its_anchor(client, many_titles):
+    response = client.get("/parent-data/", {"entry": "old-last-title"})
+    assert response["Location"] == "/parent-data/?page=2#old-last-title"
+
+
+def test_asking_for_an_unknown_entry_lands_on_the_first_page(client, many_titles):
+    response = client.get("/parent-data/", {"entry": "no-such-title", "page": "2"})
+    assert response["Location"] == "/parent-data/?#main-content"

@@ -83,7 +83,7 @@ def test_a_page_that_needs_the_database_gets_a_styled_503_while_it_is_down(distr
     assert response.status_code == HTTPStatus.SERVICE_UNAVAILABLE
     content = response.content.decode()
     assert "This page is temporarily unavailable" in content
-    assert "uswds.min.css" in content
+    assert "uswds-used.min.css" in content
     assert "Traceback" not in content
     assert "OperationalError" not in content
 

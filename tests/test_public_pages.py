@@ -54,6 +54,38 @@ def test_data_element_catalog_lists_each_element_with_its_title_count(client, pu
     assert "(1 title)" in content
 
 
+def test_the_catalog_counts_a_title_shared_with_two_audiences_once(
+    client, published_record, student_audience
+):
+    SharingRecordFactory(
+        vendor=published_record.vendor,
+        audience=student_audience,
+        elements=list(published_record.elements.all()),
+    )
+    assert "(1 title)" in client.get(reverse("vendors:data_element_list")).content.decode()
+
+
+def test_the_catalog_lists_received_elements_first_and_folds_the_rest_with_a_count(
+    client, published_record
+):
+    received = published_record.elements.get()
+    unreceived = [DataElementFactory(category=received.category) for _ in range(2)]
+    content = client.get(reverse("vendors:data_element_list")).content.decode()
+    folded = content[content.index('<details class="unshared-elements"') :]
+    folded = folded[: folded.index("</details>")]
+    assert "<summary>Elements no title receives (2)</summary>" in folded
+    assert all(element.get_absolute_url() in folded for element in unreceived)
+    assert received.get_absolute_url() not in folded
+    assert content.index(received.get_absolute_url()) < content.index(folded)
+
+
+def test_a_category_none_of_whose_elements_is_received_keeps_its_anchor(client, published_record):
+    lonely = DataElementFactory()
+    content = client.get(reverse("vendors:data_element_list")).content.decode()
+    assert f'id="category-{lonely.category.slug}"' in content
+    assert f'id="category-{published_record.elements.get().category.slug}"' in content
+
+
 def test_the_promised_addresses_are_exactly_these():
     assert reverse("vendors:home") == "/"
     assert reverse("vendors:audience", args=["parent-data"]) == "/parent-data/"
@@ -78,10 +110,12 @@ def test_home_page_lists_the_most_recently_updated_titles_first(client, publishe
     assert list(response.context["recently_updated"])[:2] == [newer, published_record.vendor]
 
 
-def test_audience_page_has_a_table_of_contents_linking_each_anchor(client, published_record):
+def test_audience_page_entry_carries_the_title_anchor_and_links_its_full_entry(
+    client, published_record
+):
     content = client.get("/parent-data/").content.decode()
-    assert '<a href="#clever">Clever</a>' in content
-    assert 'id="clever"' in content
+    assert '<li class="entry" id="clever">' in content
+    assert 'href="/vendors/clever/#audience-parent-data">Full entry for Clever</a>' in content
 
 
 def test_audience_page_shows_only_its_own_audience(client, published_record, student_audience):

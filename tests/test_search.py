@@ -259,9 +259,15 @@ def test_filters_combine_with_search(client, two_titles):
     )
 
 
-def test_checked_filters_stay_checked_so_the_url_is_the_state(client, two_titles):
-    content = client.get("/parent-data/", {"element": "parent-phone"}).content.decode()
-    assert 'value="parent-phone" checked' in content
+def test_an_applied_filter_is_a_chip_linking_to_the_page_without_it(client, two_titles):
+    content = client.get("/parent-data/", {"element": "parent-phone", "q": "app"}).content.decode()
+    chips = {
+        label: href
+        for href, label in re.findall(r'class="filter-chip" href="([^"]*)">([^<]*)<', content)
+    }
+    assert chips["Parent Phone Number"] == "?q=app"
+    assert chips["Words: “app”"] == "?element=parent-phone"
+    assert re.search(r'href="\?q=app&amp;element=parent-phone" aria-current="true"', content)
 
 
 def test_unknown_element_filter_shows_an_empty_list_with_a_way_out(client, two_titles):
@@ -309,7 +315,7 @@ def test_short_audience_page_has_no_a_to_z_jump(client, two_titles):
     assert 'href="#letter-' not in client.get("/parent-data/").content.decode()
 
 
-def test_a_former_vendor_is_found_and_marked_without_links_to_lists_it_left(
+def test_a_former_vendor_is_found_marked_and_linked_to_its_audience_entry(
     client, district, parent_audience
 ):
     SharingRecordFactory(
@@ -320,5 +326,30 @@ def test_a_former_vendor_is_found_and_marked_without_links_to_lists_it_left(
     )
     content = client.get("/search/?q=allhere").content.decode()
     assert 'href="/vendors/allhere/"' in content
-    assert "Former vendor." in content
-    assert "/parent-data/#allhere" not in content
+    assert "Former vendor" in content
+    assert "/parent-data/#allhere" in content
+
+
+def reasons(content):
+    return re.findall(
+        r'<p class="search-result__why"><strong>Why it matched:</strong> ([^<]*)</p>', content
+    )
+
+
+def test_a_result_says_it_matched_because_it_receives_the_element(client, clever, phone):
+    SharingRecordFactory(
+        vendor__name="Caller", audience=clever.sharing_records.first().audience, elements=[phone]
+    )
+    assert reasons(client.get("/search/", {"q": "phone"}).content.decode()) == [
+        "receives Parent Phone Number"
+    ]
+
+
+def test_a_result_says_its_name_or_company_matched(client, clever):
+    assert reasons(client.get("/search/", {"q": "clever"}).content.decode()) == ["name matches"]
+    assert reasons(client.get("/search/", {"q": "inc"}).content.decode()) == ["company matches"]
+
+
+def test_a_result_says_which_words_its_description_mentions(client, clever):
+    content = client.get("/search/", {"q": "clever teachers"}).content.decode()
+    assert reasons(content) == ["name matches; description mentions “teachers”"]

@@ -22,11 +22,10 @@ INTRO, SECTIONS = load_seed()
 AUDIENCE_SLUGS = {"Parent Data": "parent-data", "Student Data": "student-data"}
 
 
-def entry_html(page_html, slug):
-    """The part of an audience page that belongs to one title."""
-    start = page_html.index(f'id="{slug}"')
-    following = page_html.find('<li class="entry"', start)
-    return page_html[start : following if following != -1 else len(page_html)]
+def audience_section(permalink_html, section):
+    """The part of a title's permalink about one audience: what it receives, and why."""
+    start = permalink_html.index(f'id="audience-{AUDIENCE_SLUGS[section]}"')
+    return permalink_html[start : permalink_html.index("</section>", start)]
 
 
 @pytest.fixture
@@ -34,6 +33,16 @@ def audience_pages(client, demo_content):
     return {
         section: client.get(reverse("vendors:audience", args=[slug])).content.decode()
         for section, slug in AUDIENCE_SLUGS.items()
+    }
+
+
+@pytest.fixture
+def permalinks(client, demo_content):
+    """Each title's full entry, on its permalink (an audience page shows a short one)."""
+    slugs = {entry.name.lower() for entries in SECTIONS.values() for entry in entries}
+    return {
+        slug: client.get(reverse("vendors:vendor_detail", args=[slug])).content.decode()
+        for slug in slugs
     }
 
 
@@ -56,35 +65,43 @@ def test_audience_page_lists_the_seed_titles_in_the_seed_order(audience_pages, s
 
 
 @pytest.mark.parametrize("section", SECTIONS)
-def test_every_description_is_reproduced_word_for_word(audience_pages, section):
+def test_every_description_is_reproduced_word_for_word(permalinks, section):
     for entry in SECTIONS[section]:
-        text = visible_text(entry_html(audience_pages[section], entry.name.lower()))
+        text = visible_text(permalinks[entry.name.lower()])
         for paragraph in entry.description:
             assert paragraph in text, (entry.name, paragraph)
 
 
 @pytest.mark.parametrize("section", SECTIONS)
-def test_every_element_appears_under_its_title_in_the_right_section(audience_pages, section):
+def test_every_element_appears_under_its_title_in_the_right_section(permalinks, section):
     for entry in SECTIONS[section]:
-        html = entry_html(audience_pages[section], entry.name.lower())
-        details = html[html.index("<details") :]
-        shown = re.findall(r'<a href="/data-elements/[^"]+/">([^<]+)</a>', details)
+        html = audience_section(permalinks[entry.name.lower()], section)
+        shown = re.findall(r'<a href="/data-elements/[^"]+/">([^<]+)</a>', html)
         assert shown and sorted(shown) == sorted(entry.elements), entry.name
-        assert entry.elements_intro in visible_text(details)
+        assert entry.elements_intro in visible_text(html)
 
 
 @pytest.mark.parametrize("section", SECTIONS)
-def test_both_statements_are_shown_for_every_title(audience_pages, section):
+def test_both_statements_are_shown_for_every_title(permalinks, section):
     for entry in SECTIONS[section]:
-        text = visible_text(entry_html(audience_pages[section], entry.name.lower()))
+        text = visible_text(permalinks[entry.name.lower()])
         assert entry.usage in text
         assert entry.destruction in text
 
 
 @pytest.mark.parametrize("section", SECTIONS)
-def test_every_link_label_and_url_is_reproduced(audience_pages, section):
+def test_each_statement_is_shown_once_on_the_audience_page(audience_pages, section):
+    text = visible_text(audience_pages[section])
+    for statement in {entry.usage for entry in SECTIONS[section]} | {
+        entry.destruction for entry in SECTIONS[section]
+    }:
+        assert text.count(statement) == 1
+
+
+@pytest.mark.parametrize("section", SECTIONS)
+def test_every_link_label_and_url_is_reproduced(permalinks, section):
     for entry in SECTIONS[section]:
-        html = entry_html(audience_pages[section], entry.name.lower())
+        html = permalinks[entry.name.lower()]
         text = visible_text(html)
         for label in entry.links.values():
             assert label in text
@@ -94,8 +111,8 @@ def test_every_link_label_and_url_is_reproduced(audience_pages, section):
                 assert f'href="https://{label}"' in html
 
 
-def test_a_label_without_an_address_is_text_not_a_dead_link(audience_pages):
-    html = entry_html(audience_pages["Parent Data"], "dashpass")
+def test_a_label_without_an_address_is_text_not_a_dead_link(permalinks):
+    html = permalinks["dashpass"]
     for label in ("Privacy and Data Protection Policy", "Terms of Use", "DashPass Home 2022"):
         assert label in visible_text(html)
         assert not re.search(rf"<a [^>]*>\s*{re.escape(label)}", html)

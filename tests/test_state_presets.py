@@ -324,12 +324,13 @@ def test_a_vendor_with_no_subprocessors_says_so_and_meets_illinois(client, entry
     assert "Reading Buddy passes the district\u2019s data to no other company." in page
 
 
-def test_utah_shows_each_element_definition_on_the_audience_page(client, entry):
-    audience_url = entry.record.audience.get_absolute_url()
+def test_utah_shows_each_element_definition_in_the_full_entry(client, entry):
+    # The audience page lists each title compactly and links its full entry, the permalink.
+    full_entry_url = entry.vendor.get_absolute_url()
     definition = entry.element.description
-    assert definition not in client.get(audience_url).content.decode()
+    assert definition not in client.get(full_entry_url).content.decode()
     set_state(entry, StatePreset.UTAH)
-    assert definition in client.get(audience_url).content.decode()
+    assert definition in client.get(full_entry_url).content.decode()
 
 
 def test_the_pages_a_preset_fills_are_valid_html(client, entry, java, tmp_path):

@@ -16,7 +16,7 @@ from django.contrib.postgres.aggregates import ArrayAgg
 from django.contrib.postgres.search import SearchQuery, SearchVectorField
 from django.core.exceptions import BadRequest
 from django.db import connection
-from django.db.models import Exists, OuterRef, Prefetch, Q
+from django.db.models import Case, Exists, OuterRef, Prefetch, Q, When
 from django.db.models.expressions import RawSQL
 from django.template.loader import render_to_string
 from django.utils.safestring import mark_safe
@@ -26,6 +26,7 @@ from django.utils.translation import gettext as _
 from pagecache import version
 
 from .models import Agreement, AgreementStatus, DataElement, SharingRecord, Vendor, fold_for_search
+from .models.publication import LISTED_STATUSES
 
 # Longer queries add nothing a parent would type, and bound the work one request can ask for.
 MAX_QUERY_LENGTH = 200
@@ -88,31 +89,53 @@ def records_matching(records, terms, elements):
     )
 
 
+@dataclass
+class TitleMatches:
+    """The titles a search found, in the order it lists them, and what found each: the
+    title's own words (`by_words`), or the matching elements it receives (`by_element`, the
+    ids of the titles receiving each element)."""
+
+    ids: list
+    by_words: set
+    by_element: dict
+
+    def elements_of(self, pk, elements):
+        return [element for element in elements if pk in self.by_element.get(element.pk, ())]
+
+
 def titles_matching(terms, matching_elements):
-    """The ids, by name, of public titles whose own words match or that share a matching
-    element in a public record; former vendors included, since their data may not be
-    destroyed yet.
+    """Public titles whose own words match or that share a matching element in a public
+    record; former vendors included, since their data may not be destroyed yet, and listed
+    after the current ones.
 
     The database is asked only which titles' words match. Which titles search lists, in
     what order, and which share each element change only with a write, so they are read
     once per content version: at 5,000 titles on PostgreSQL, asking the database the
     whole question took 20-35 ms for a broad word like "parent"."""
-    found = matching_ids(vendors_matching(terms)) | titles_sharing(matching_elements)
-    return [pk for pk in searchable_titles() if pk in found]
+    by_words = matching_ids(vendors_matching(terms))
+    by_element = titles_sharing(matching_elements)
+    found = by_words.union(*by_element.values())
+    return TitleMatches([pk for pk in searchable_titles() if pk in found], by_words, by_element)
 
 
 def searchable_titles():
-    """Ids of the titles search can list (public, with a public record), by name."""
+    """Ids of the titles search can list (public, with a public record): current ones A to
+    Z, then former ones A to Z."""
     public_records = SharingRecord.objects.public().filter(vendor=OuterRef("pk"))
     return version.cached(
         "search:titles",
         lambda: list(
             Vendor.objects.public()
             .filter(Exists(public_records))
-            .order_by("name", "pk")
+            .order_by(former_last("status"), "name", "pk")
             .values_list("pk", flat=True)
         ),
     )
+
+
+def former_last(status_field):
+    """An ordering that puts current titles before former ones."""
+    return Case(When(Q(**{f"{status_field}__in": LISTED_STATUSES}), then=0), default=1)
 
 
 def matching_ids(vendors):
@@ -124,7 +147,7 @@ def matching_ids(vendors):
 
 
 def titles_sharing(elements):
-    """Ids of the titles with a public record that shares any of these elements."""
+    """For each of these elements, the ids of the titles with a public record sharing it."""
     keys = {f"search:sharing:{element.pk}": element.pk for element in elements}
 
     def compute(missing):
@@ -136,16 +159,57 @@ def titles_sharing(elements):
             found[element_id].add(vendor_id)
         return {f"search:sharing:{pk}": ids for pk, ids in found.items()}
 
-    return set().union(*version.cached_many(list(keys), compute).values())
+    cached = version.cached_many(list(keys), compute)
+    return {pk: cached.get(key, set()) for key, pk in keys.items()}
 
 
-def results(ids):
-    """Each title's search result as HTML, in the order of `ids`.
+@dataclass
+class Result:
+    """One search result: its rendered title (the same for every search) and why this
+    search found it."""
 
-    A result shows its title alone, whatever words found it, so each is rendered once per
-    language and content version and kept beside the pages: a new search renders only the
-    titles no search has shown since the last write (reading and rendering 25 results had
-    been a third of a new search's time)."""
+    html: str
+    reasons: list
+
+
+# How many matching elements a result names before it says how many more.
+REASON_ELEMENTS_SHOWN = 3
+
+
+def match_reasons(terms, name, company, matched_elements, found_by_words):
+    """Why a title matched, in plain words, from what the search itself compared: the
+    elements it receives, and which of its own fields hold the words."""
+    reasons = []
+    if matched_elements:
+        names = [element.name for element in matched_elements[:REASON_ELEMENTS_SHOWN]]
+        more = len(matched_elements) - len(names)
+        listed = ", ".join(names)
+        if more:
+            listed = _("%(names)s and %(count)d more") % {"names": listed, "count": more}
+        reasons.append(_("receives %(elements)s") % {"elements": listed})
+    if found_by_words:
+        in_name = [term for term in terms if term in fold_for_search(name)]
+        in_company = [
+            term for term in terms if term not in in_name and term in fold_for_search(company)
+        ]
+        elsewhere = [term for term in terms if term not in in_name and term not in in_company]
+        if in_name:
+            reasons.append(_("name matches"))
+        if in_company:
+            reasons.append(_("company matches"))
+        if elsewhere:
+            quoted = ", ".join(f"“{term}”" for term in elsewhere)
+            reasons.append(_("description mentions %(words)s") % {"words": quoted})
+    return reasons
+
+
+def results(matches, ids, terms, elements):
+    """Each title's search result, in the order of `ids`, with why it matched.
+
+    A result's title part is the same whatever words found it, so each is rendered once per
+    language and content version and kept beside the pages, with the name and company the
+    reasons compare: a new search renders only the titles no search has shown since the
+    last write (reading and rendering 25 results had been a third of a new search's time)."""
     language = get_language()
     keys = {f"search-result:{language}:{pk}": pk for pk in ids}
 
@@ -160,19 +224,32 @@ def results(ids):
                     .select_related("audience")
                     .only("vendor", "audience__slug", "audience__title"),
                     to_attr="public_records",
-                )
+                ),
+                # A former vendor's result says whether its data was destroyed.
+                "agreements",
             )
         )
         return {
-            f"search-result:{language}:{vendor.pk}": render_to_string(
-                RESULT_TEMPLATE, {"vendor": vendor}
+            f"search-result:{language}:{vendor.pk}": (
+                render_to_string(RESULT_TEMPLATE, {"vendor": vendor}),
+                vendor.name,
+                vendor.company,
             )
             for vendor in vendors
         }
 
     found = version.cached_many(list(keys), render)
-    # This site's own render of escaped text, read back from its own cache.
-    return [mark_safe(found[key]) for key in keys if key in found]  # noqa: S308
+    shown = []
+    for key, pk in keys.items():
+        if key not in found:
+            continue
+        html, name, company = found[key]
+        reasons = match_reasons(
+            terms, name, company, matches.elements_of(pk, elements), pk in matches.by_words
+        )
+        # This site's own render of escaped text, read back from its own cache.
+        shown.append(Result(mark_safe(html), reasons))  # noqa: S308
+    return shown
 
 
 def slugs_from(query_dict, name):

@@ -1,8 +1,8 @@
 """What the public may see: the publication status, and one name for each visibility rule.
 
-- **listed**: on the current lists (audience pages, counts, the home page);
+- **listed**: on the current lists (the A-Z list, counts, the home page);
 - **public**: anything a visitor may open, former vendors included (permalinks, search,
-  data-element pages, the open data);
+  data-element pages, audience pages after the current titles, the open data);
 - **visible_to(user)**: staff also see drafts, at their real address.
 
 Each model's QuerySet has these methods; the `Q` builders here serve `Count(filter=...)`

@@ -8,13 +8,14 @@ from django.core.exceptions import DisallowedHost
 from django.template import Node
 from django.template.defaultfilters import linebreaksbr
 from django.urls import translate_url
-from django.utils.html import format_html
+from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language, get_language_info
 from django.utils.translation import gettext as _
 from modeltranslation.utils import build_localized_fieldname
 
 from vendors.markdown import render_markdown
+from vendors.shared_texts import share_texts
 
 register = template.Library()
 
@@ -181,3 +182,28 @@ def language_versions(context):
             }
         )
     return versions
+
+
+@register.simple_tag
+def shared_texts(records):
+    """`{% shared_texts records as texts %}` before a list of records: see share_texts."""
+    return share_texts(records)
+
+
+@register.simple_tag
+def translated_names(objects, field="name"):
+    """Names as one comma-separated line in the visitor's language. Neighbouring English
+    stand-ins share one lang="en" span, so that a title’s fifteen elements
+    stay one short line, and a few elements, on a page of many titles."""
+    runs = []
+    for obj in objects:
+        english = shows_english_fallback(obj, field)
+        if runs and runs[-1][0] == english:
+            runs[-1][1].append(getattr(obj, field))
+        else:
+            runs.append((english, [getattr(obj, field)]))
+    pieces = [
+        english_stand_in(", ".join(names)) if english else conditional_escape(", ".join(names))
+        for english, names in runs
+    ]
+    return mark_safe(", ".join(str(piece) for piece in pieces))  # noqa: S308 - each piece escaped

@@ -9,6 +9,7 @@ from django.db.models import Count, Prefetch
 from django.http import Http404
 from django.shortcuts import redirect
 from django.utils.decorators import method_decorator
+from django.utils.text import slugify
 from django.views import View
 from django.views.generic import DetailView, ListView, TemplateView
 
@@ -28,13 +29,19 @@ from ..models import (
     listed_records_q,
     public_records_q,
 )
-from ..search import Filters, catalog, elements_of
+from ..models.publication import is_listed
+from ..search import Filters, catalog, elements_of, former_last
+from .filters import filter_links
 
 RECENTLY_UPDATED_COUNT = 5
 # Past this many titles, an audience page offers an A-Z jump above its table of contents.
 AZ_JUMP_MIN_TITLES = 20
-# A page a phone loads quickly, and few enough pages to browse.
-AUDIENCE_ENTRIES_PER_PAGE = 100
+# A page a phone loads quickly and that stays within Lighthouse's DOM budget (1,500
+# elements): a compact entry is about fifteen elements.
+AUDIENCE_ENTRIES_PER_PAGE = 30
+# Past this many matching titles, the index of entries on other pages would outgrow that
+# budget; the A-Z jump and the search still reach every title.
+INDEX_MAX_TITLES = 200
 
 
 def count_records(rule):
@@ -55,49 +62,76 @@ class HomeView(TemplateView):
         )
 
 
-@reads_query_parameters("q", "element", "category", "agreement", "page")
+@reads_query_parameters("q", "element", "category", "agreement", "page", "entry")
 class AudienceView(DetailView):
-    """/parent-data/, /student-data/: every published title for one audience.
+    """/parent-data/, /student-data/: every public title for one audience, current ones
+    first, then former vendors (their data may not be destroyed yet).
 
-    The full entries come a page at a time, so that a phone can load the page when a
-    district shares data with a thousand titles. The
-    index above them lists every matching title on every page, and carries each title's
-    slug (and old slugs) as an anchor when its entry is on another page: an address such
-    as /parent-data/#clever, sent before the list had pages, still lands on Clever's line.
+    Entries are compact, a page at a time, so that a phone loads the page quickly whatever
+    the number of titles; the full entry is on the title's permalink. Below a page that is
+    one of several, an index carries each title's slug (and old slugs) as an anchor when its
+    entry is on another page: an address such as /parent-data/#clever, sent before the
+    list had pages, still lands on Clever's line. Past INDEX_MAX_TITLES titles that index
+    would not fit a page, and static/js/find-entry.js asks for the entry instead.
     """
 
     model = Audience
     template_name = "vendors/audience_detail.html"
     context_object_name = "audience"
 
+    def get(self, request, *args, **kwargs):
+        if "entry" in request.GET:
+            self.object = self.get_object()
+            return redirect(request.path + self.entry_address(request.GET))
+        return super().get(request, *args, **kwargs)
+
+    def entry_address(self, query):
+        """?entry=<slug or old slug>: the page of this list that holds that title's entry,
+        at its anchor, with the same search and filters; else the list's first page."""
+        query = query.copy()
+        wanted = query.pop("entry")[-1]
+        query.pop("page", None)
+        for position, entry in enumerate(self.index(self.matching(Filters.from_query(query)))):
+            if wanted == entry.slug or wanted in entry.old_slugs:
+                query["page"] = position // AUDIENCE_ENTRIES_PER_PAGE + 1
+                return f"?{query.urlencode()}#{wanted}"
+        # An anchor that exists, so that the script does not ask again.
+        return f"?{query.urlencode()}#main-content"
+
+    def matching(self, filters, categories=None):
+        return filters.apply(
+            SharingRecord.objects.public().filter(audience=self.object),
+            elements_of(categories or catalog()),
+        )
+
     def get_context_data(self, **kwargs):
         filters = Filters.from_query(self.request.GET)
         categories = catalog()
-        matching = filters.apply(
-            SharingRecord.objects.listed().filter(audience=self.object),
-            elements_of(categories),
-        )
-        index = self.index(matching)
+        index = self.index(self.matching(filters, categories))
         page = Paginator(index, AUDIENCE_ENTRIES_PER_PAGE).get_page(self.request.GET.get("page"))
-        on_page = {entry.pk for entry in page.object_list}
+        on_page = {entry.pk: entry for entry in page.object_list}
         order = {entry.pk: position for position, entry in enumerate(page.object_list)}
         records = sorted(
             SharingRecord.objects.filter(pk__in=on_page).for_display(),
             key=lambda record: order[record.pk],
         )
-        old_slugs = {entry.pk: entry.old_slugs for entry in page.object_list}
-        for record in records:
-            record.old_slugs = old_slugs[record.pk]
         self.link_index(index, page, on_page)
-        letters = []
-        if len(index) >= AZ_JUMP_MIN_TITLES:
-            letters = [entry.letter for entry in index if entry.first_of_letter]
+        letters = self.letters(index) if len(index) >= AZ_JUMP_MIN_TITLES else []
+        for record in records:
+            record.old_slugs = on_page[record.pk].old_slugs
+            record.letter_anchor = on_page[record.pk].letter_anchor
         return super().get_context_data(
+            current_records=[record for record in records if not record.vendor.is_former],
+            former_records=[record for record in records if record.vendor.is_former],
             records=records,
-            index=index,
+            elsewhere=[entry for entry in index if entry.elsewhere]
+            if len(index) <= INDEX_MAX_TITLES
+            else [],
             page=page,
             filters=filters,
-            categories=categories,
+            filter_links=filter_links(
+                self.request.GET, filters, categories, AgreementStatus.choices
+            ),
             letters=letters,
             agreement_statuses=AgreementStatus.choices,
             **kwargs,
@@ -105,23 +139,38 @@ class AudienceView(DetailView):
 
     @staticmethod
     def index(matching):
-        """Every matching title's name, slug and old slugs, A to Z, in one query."""
-        rows = matching.order_by("vendor__name", "pk").values_list(
-            "pk", "vendor__name", "vendor__slug", "vendor__slug_redirects__old_slug"
+        """Every matching title's name, slug and old slugs, current ones A to Z and then
+        former ones, in one query."""
+        rows = matching.order_by(former_last("vendor__status"), "vendor__name", "pk").values_list(
+            "pk",
+            "vendor__name",
+            "vendor__slug",
+            "vendor__status",
+            "vendor__slug_redirects__old_slug",
         )
         entries = {}
-        for pk, name, slug, old_slug in rows:
+        for pk, name, slug, status, old_slug in rows:
             entry = entries.get(pk)
             if entry is None:
-                entry = entries[pk] = IndexEntry(pk, name, slug)
+                entry = entries[pk] = IndexEntry(pk, name, slug, former=not is_listed(status))
             if old_slug:
                 entry.old_slugs.append(old_slug)
-        index = list(entries.values())
-        previous = None
+        return list(entries.values())
+
+    @staticmethod
+    def letters(index):
+        """The A-Z jump: each letter's anchor (#letter-b) on its first current title, on
+        this page or on the page that holds it."""
+        first = {}
         for entry in index:
-            entry.first_of_letter = entry.letter != previous
-            previous = entry.letter
-        return index
+            if not entry.former:
+                first.setdefault(entry.letter, entry)
+        letters = []
+        for letter, entry in first.items():
+            entry.letter_anchor = f"letter-{slugify(letter) or 'other'}"
+            page, _hash, _slug = entry.href.partition("#")
+            letters.append((letter, f"{page}#{entry.letter_anchor}"))
+        return letters
 
     def link_index(self, index, page, on_page):
         """Each index line points at its entry: on this page by its anchor, else on the
@@ -143,7 +192,8 @@ class IndexEntry:
     name: str
     slug: str
     old_slugs: list = field(default_factory=list)
-    first_of_letter: bool = False
+    former: bool = False
+    letter_anchor: str = ""
     href: str = ""
     elsewhere: bool = False
 
@@ -222,8 +272,36 @@ class DataElementListView(ListView):
     context_object_name = "categories"
 
     def get_queryset(self):
-        elements = DataElement.objects.annotate(title_count=count_records(public_records_q))
+        # Titles, not records: a title that receives an element for parents and for
+        # students is one title.
+        title_count = Count(
+            "sharing_records__vendor",
+            filter=public_records_q("sharing_records__"),
+            distinct=True,
+        )
+        elements = DataElement.objects.annotate(title_count=title_count)
         return DataElementCategory.objects.prefetch_related(Prefetch("elements", elements))
+
+    def get_context_data(self, **kwargs):
+        """The elements some title receives, by category, first; the rest folded below, so
+        that a parent reads what is shared before what merely could be."""
+        context = super().get_context_data(**kwargs)
+        received, unreceived = [], []
+        for category in context["categories"]:
+            elements = list(category.elements.all())
+            shared = [element for element in elements if element.title_count]
+            unshared = [element for element in elements if not element.title_count]
+            if shared:
+                received.append((category, shared))
+            if unshared:
+                # A category none of whose elements is received keeps its #category- anchor.
+                unreceived.append((category, unshared, not shared))
+        context["received"] = received
+        context["unreceived"] = unreceived
+        context["unreceived_count"] = sum(
+            len(elements) for _category, elements, _anchor in unreceived
+        )
+        return context
 
 
 class DataElementDetailView(DetailView):
@@ -240,12 +318,35 @@ class DataElementDetailView(DetailView):
             SharingRecord.objects.public()
             .filter(elements=self.object)
             .select_related("vendor", "audience")
+            .prefetch_related("vendor__agreements")
+            .order_by("audience__position", former_last("vendor__status"), "vendor__name")
         )
         by_audience = [
-            (audience, list(group))
+            ElementRecipients(audience, list(group))
             for audience, group in groupby(records, key=lambda r: r.audience)
         ]
         return super().get_context_data(records_by_audience=by_audience, **kwargs)
+
+
+# Past this many titles in one audience, the element page names the first ones and links the
+# audience page filtered to the element, which pages through them all.
+ELEMENT_RECIPIENTS_SHOWN = 100
+
+
+@dataclass
+class ElementRecipients:
+    """The titles of one audience that receive an element, current ones first."""
+
+    audience: Audience
+    records: list
+
+    @property
+    def shown(self):
+        return self.records[:ELEMENT_RECIPIENTS_SHOWN]
+
+    @property
+    def more(self):
+        return len(self.records) > ELEMENT_RECIPIENTS_SHOWN
 
 
 class IncidentListView(ListView):

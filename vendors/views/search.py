@@ -27,9 +27,11 @@ class SearchView(TemplateView):
         page = None
         if filters.terms:
             matching_elements = elements_matching(filters.terms, elements_of(catalog()))
-            titles = titles_matching(filters.terms, matching_elements)
-            page = Paginator(titles, SEARCH_RESULTS_PER_PAGE).get_page(self.request.GET.get("page"))
-            page.object_list = results(page.object_list)
+            matches = titles_matching(filters.terms, matching_elements)
+            page = Paginator(matches.ids, SEARCH_RESULTS_PER_PAGE).get_page(
+                self.request.GET.get("page")
+            )
+            page.object_list = results(matches, page.object_list, filters.terms, matching_elements)
         return super().get_context_data(
             filters=filters, matching_elements=matching_elements, page=page, **kwargs
         )
