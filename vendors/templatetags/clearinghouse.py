@@ -193,7 +193,7 @@ def shared_texts(records):
 @register.simple_tag
 def translated_names(objects, field="name"):
     """Names as one comma-separated line in the visitor's language. Neighbouring English
-    stand-ins share one lang="en" span, so that a title’s fifteen elements
+    stand-ins share one lang="en" span, so that a title's fifteen elements
     stay one short line, and a few elements, on a page of many titles."""
     runs = []
     for obj in objects:
