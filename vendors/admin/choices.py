@@ -7,7 +7,11 @@ form classes once per request; the lists are evaluated then and shared by every 
 """
 
 from django import forms
-from django.contrib.admin.widgets import AutocompleteMixin, AutocompleteSelect
+from django.contrib.admin.widgets import (
+    AutocompleteMixin,
+    AutocompleteSelect,
+    ForeignKeyRawIdWidget,
+)
 
 from ..models import DataElement
 
@@ -62,18 +66,23 @@ class OncePerRequestChoicesMixin:
         if not isinstance(field, forms.ModelChoiceField):
             return field
         widget = getattr(field.widget, "widget", field.widget)
-        if isinstance(widget, AutocompleteMixin | forms.HiddenInput):
+        if isinstance(widget, AutocompleteMixin | ForeignKeyRawIdWidget):
             # An autocomplete lists nothing but what is chosen; a raw id lists nothing.
+            return field
+        if db_field.remote_field.limit_choices_to:
+            # The form narrows such a list per form, which a fixed list would undo.
             return field
         if field.queryset.model is DataElement:
             # Each element is labelled with its category's name.
             field.queryset = field.queryset.with_category()
-        # A form class may be built more than once per request (and two inlines may list the
-        # same table): one list per query and request.
+        # A form class may be built more than once per request, and two inlines may list the
+        # same table: one list per query and request, less the empty choice each field has
+        # or not.
         lists = request.__dict__.setdefault("once_per_request_choices", {})
-        key = (field.queryset.model, str(field.queryset.query), field.empty_label)
+        key = (field.queryset.model, str(field.queryset.query))
         if key not in lists:
             # Plain values, not ModelChoiceIteratorValue: each form deep-copies the list.
-            lists[key] = [(getattr(value, "value", value), label) for value, label in field.choices]
-        field.choices = lists[key]
+            lists[key] = [(value.value, label) for value, label in field.choices if value != ""]
+        empty = [] if field.empty_label is None else [("", field.empty_label)]
+        field.choices = empty + lists[key]
         return field

@@ -81,12 +81,20 @@ class SubprocessorInline(TranslationTabularInline):
     extra = 0
     fields = ["name", "purpose", "location", "position"]
 
+    def get_queryset(self, request):
+        # Each row is named with its title.
+        return super().get_queryset(request).select_related("vendor")
+
 
 class VendorSlugRedirectInline(admin.TabularInline):
     model = VendorSlugRedirect
     extra = 0
     fields = ["old_slug", "created_at"]
     readonly_fields = ["created_at"]
+
+    def get_queryset(self, request):
+        # Each row is named with its title's slug.
+        return super().get_queryset(request).select_related("vendor")
 
 
 def titles_missing_state_fields(vendors=None):
