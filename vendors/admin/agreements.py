@@ -15,6 +15,7 @@ from ..forms import AdminDocumentWidget
 from ..models import DOCUMENT_FIELDS, Agreement, SecurityIncident, Subprocessor
 from ..resources import AgreementResource, SubprocessorResource
 from ..translation import MissingTranslationFilter
+from .choices import OncePerRequestChoicesMixin
 from .publishing import (
     PublishedTitlePartMixin,
     PublisherImportMixin,
@@ -71,7 +72,7 @@ class AgreementPublishingMixin(PublisherOnlyFieldsMixin):
         ]
 
 
-class AgreementInline(AgreementPublishingMixin, admin.StackedInline):
+class AgreementInline(OncePerRequestChoicesMixin, AgreementPublishingMixin, admin.StackedInline):
     model = Agreement
     extra = 0
     formfield_overrides = AGREEMENT_FORMFIELD_OVERRIDES
@@ -79,6 +80,10 @@ class AgreementInline(AgreementPublishingMixin, admin.StackedInline):
         (None, {"fields": ["audience"]}),
         *AGREEMENT_FIELDSETS,
     ]
+
+    def get_queryset(self, request):
+        # Each form's heading names the title and the audience.
+        return super().get_queryset(request).select_related("vendor", "audience")
 
 
 class NeedsActionFilter(admin.SimpleListFilter):
@@ -171,7 +176,8 @@ class SecurityIncidentAdmin(
     # Retiring means nothing for an incident: it stays public for as long as it is published.
     actions = ["publish", "unpublish"]
     list_display = ["vendor", "discovered_on", "disclosed_on", "students_affected", "status"]
-    list_filter = ["status", "vendor", MissingTranslationFilter]
+    # Only the titles that have had an incident: the sidebar would otherwise list them all.
+    list_filter = ["status", ("vendor", admin.RelatedOnlyFieldListFilter), MissingTranslationFilter]
     search_fields = ["vendor__name", "summary"]
     autocomplete_fields = ["vendor", "elements"]
     list_select_related = ["vendor"]

@@ -4,6 +4,7 @@ subprocessors inline, and the admins of the rows that belong to a title."""
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.db.models import prefetch_related_objects
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path
@@ -39,6 +40,8 @@ from ..state_presets import (
 from ..translation import MissingTranslationFilter
 from .agreements import AgreementInline
 from .catalog import DestructionTermAdmin, UsageStatementAdmin
+from .choices import OncePerRequestChoicesMixin
+from .element_filter import DataElementSearchFilter
 from .publishing import (
     PublishedTitlePartMixin,
     PublisherImportMixin,
@@ -48,13 +51,25 @@ from .publishing import (
 )
 
 
-class SharingRecordInline(PublisherStatusMixin, TranslationStackedInline):
+class SharingRecordInline(
+    OncePerRequestChoicesMixin, PublisherStatusMixin, TranslationStackedInline
+):
     model = SharingRecord
     form = SharingRecordForm
     extra = 0
     autocomplete_fields = ["usage_statement", "destruction_term"]
+    once_per_request_autocomplete = autocomplete_fields
     filter_horizontal = ["elements"]
     fields = [*RECORD_FIELDS, ("legal_basis", "legal_basis_other")]
+
+    def get_queryset(self, request):
+        # Each form's heading names the title and the audience; its elements fill the picker.
+        return (
+            super()
+            .get_queryset(request)
+            .select_related("vendor", "audience")
+            .prefetch_related("elements")
+        )
 
     def get_max_num(self, request, obj=None, **kwargs):
         # One record per audience: the form offers no more rows than there are audiences.
@@ -66,12 +81,20 @@ class SubprocessorInline(TranslationTabularInline):
     extra = 0
     fields = ["name", "purpose", "location", "position"]
 
+    def get_queryset(self, request):
+        # Each row is named with its title.
+        return super().get_queryset(request).select_related("vendor")
+
 
 class VendorSlugRedirectInline(admin.TabularInline):
     model = VendorSlugRedirect
     extra = 0
     fields = ["old_slug", "created_at"]
     readonly_fields = ["created_at"]
+
+    def get_queryset(self, request):
+        # Each row is named with its title's slug.
+        return super().get_queryset(request).select_related("vendor")
 
 
 def titles_missing_state_fields(vendors=None):
@@ -121,7 +144,7 @@ class VendorAdmin(
         MissingStateFieldsFilter,
         MissingTranslationFilter,
         "sharing_records__audience",
-        "sharing_records__elements",
+        DataElementSearchFilter,
         "sharing_records__elements__category",
     ]
     search_fields = ["name", "company", "description", "sharing_records__elements__name"]
@@ -193,9 +216,6 @@ class VendorAdmin(
                 messages.WARNING,
             )
 
-    def get_queryset(self, request):
-        return super().get_queryset(request).prefetch_related("sharing_records__audience")
-
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
         vendor = form.instance
@@ -213,10 +233,12 @@ class VendorAdmin(
             )
 
     def lookup_allowed(self, lookup, value, request=None):
-        # The shared-text admins link here to list the titles showing one text.
+        # The shared-text admins link here to list the titles showing one text; links to one
+        # element's titles kept from when the elements were listed in the sidebar still work.
         if lookup in (
             UsageStatementAdmin.vendor_lookup,
             DestructionTermAdmin.vendor_lookup,
+            "sharing_records__elements__id__exact",
         ):
             return True
         return super().lookup_allowed(lookup, value, request)
@@ -225,6 +247,8 @@ class VendorAdmin(
         # A list column gets no request: hand each row on the page its missing fields,
         # worked out once for the whole list.
         changelist = super().get_changelist_instance(request)
+        # Only the list shows each row's audiences; the change page has its own inline.
+        prefetch_related_objects(changelist.result_list, "sharing_records__audience")
         shown = Vendor.objects.filter(pk__in=[vendor.pk for vendor in changelist.result_list])
         missing = titles_missing_state_fields(shown)
         for vendor in changelist.result_list:
@@ -311,7 +335,11 @@ class VendorAdmin(
 
 @admin.register(SharingRecord)
 class SharingRecordAdmin(
-    PublishedTitlePartMixin, PublishingAdminMixin, TranslationAdmin, SimpleHistoryAdmin
+    OncePerRequestChoicesMixin,
+    PublishedTitlePartMixin,
+    PublishingAdminMixin,
+    TranslationAdmin,
+    SimpleHistoryAdmin,
 ):
     form = SharingRecordForm
     list_display = ["vendor", "audience", "status", "updated_at"]
