@@ -12,5 +12,7 @@ from .uploads import (
     UPLOAD_FOLDER,
     UPLOAD_LIFETIME,
     VendorImportForm,
+    check_upload,
     discard_stale_uploads,
+    read_failure_message,
 )

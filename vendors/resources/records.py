@@ -12,6 +12,7 @@ and moves no "Last updated".
 from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from ..models import (
@@ -221,13 +222,20 @@ class RecordPlan:
             if change.deletes:
                 change.record.delete()
                 records.pop(change.audience.pk, None)
+                # A saved record moves it (TitlePart.save); a dropped one must too.
+                type(self.vendor).objects.filter(pk=self.vendor.pk).update(
+                    updated_at=timezone.now()
+                )
                 continue
             record = change.record
+            new = record.pk is None
             record.vendor = self.vendor
             for name, value in change.values.items():
                 setattr(record, name, value)
             record.save()
-            if change.elements_changed:
+            if new:
+                record.elements.add(*change.elements)
+            elif change.elements_changed:
                 record.elements.set(change.elements)
             record.element_list = change.elements
             records[change.audience.pk] = record

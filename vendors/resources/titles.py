@@ -184,10 +184,22 @@ class VendorResource(AllOrNothingResource):
             raise ValidationError(errors)
 
     def skip_row(self, instance, original, row, import_validation_errors=None):
-        # The library compares the title's own fields; its records are the plan's to judge.
-        if getattr(instance, "_record_plan", None):
+        # The library's comparison would read the records before the plan writes them, and
+        # find them equal: the title's own fields are compared here, its records by the plan.
+        instance._fields_changed = any(
+            field.get_value(instance) != field.get_value(original)
+            for field in self.get_import_fields()
+            if not isinstance(field, RecordColumn)
+        )
+        if import_validation_errors:
             return False
-        return super().skip_row(instance, original, row, import_validation_errors)
+        return not (instance._fields_changed or instance._record_plan)
+
+    def do_instance_save(self, instance, is_create):
+        # A row that changes only records saves those: each moves the title's "Last
+        # updated" itself (TitlePart.save), and the title gains no empty history entry.
+        if is_create or instance._fields_changed:
+            super().do_instance_save(instance, is_create)
 
     def after_save_instance(self, instance, row, **kwargs):
         instance._record_plan.apply()
