@@ -1,10 +1,12 @@
 """What several test modules do the same way: count a page's queries, validate HTML, post a
 spreadsheet to the admin's import, and skip (or, in CI, fail) when a tool or file is missing."""
 
+import io
 import json
 import os
 import subprocess
 import time
+import zipfile
 from http import HTTPStatus
 from pathlib import Path
 
@@ -15,6 +17,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+
+from vendors.resources import MAX_XLSX_UNCOMPRESSED_BYTES
 
 
 def skip_unless_required(message, variable):
@@ -118,3 +122,50 @@ def wait_for_the_next_second():
     """HTTP dates count whole seconds, and a page states its Last-Modified only once the
     second of its content version is over."""
     time.sleep(1.01 - time.time() % 1)
+
+
+def rebuilt_xlsx(change_sheet=None, extra_members=0):
+    """A real workbook of one title, its sheet's XML passed through change_sheet (which
+    yields the new XML in pieces), plus empty extra parts."""
+    workbook = zipfile.ZipFile(io.BytesIO(tablib.Dataset().load(new_title_csv()).xlsx))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as rebuilt:
+        for member in workbook.infolist():
+            xml = workbook.read(member)
+            if member.filename == "xl/worksheets/sheet1.xml" and change_sheet:
+                with rebuilt.open(member.filename, "w") as sheet:
+                    for piece in change_sheet(xml):
+                        sheet.write(piece)
+            else:
+                rebuilt.writestr(member, xml)
+        for number in range(extra_members):
+            rebuilt.writestr(f"xl/media/part{number}.bin", b"")
+    return out.getvalue()
+
+
+def zip_bomb_xlsx():
+    """A real workbook whose sheet unpacks to more than the limit, yet is some 70 KB:
+    whitespace between rows is valid XML, and compresses a thousandfold."""
+    unpacked_megabytes = MAX_XLSX_UNCOMPRESSED_BYTES // 2**20 + 1
+
+    def padded(xml):
+        head, tail = xml.split(b"<sheetData>")
+        yield head + b"<sheetData>"
+        for _megabyte in range(unpacked_megabytes):
+            yield b" " * 2**20
+        yield tail
+
+    return rebuilt_xlsx(padded)
+
+
+def entity_expansion_xlsx():
+    """A workbook whose sheet declares the "billion laughs": ten entities of ten, nine deep."""
+
+    def billion_laughs(xml):
+        entities = '<!ENTITY lol0 "lol">' + "".join(
+            f'<!ENTITY lol{n} "{f"&lol{n - 1};" * 10}">' for n in range(1, 10)
+        )
+        yield f"<!DOCTYPE worksheet [{entities}]>".encode()
+        yield xml.replace(b"<sheetData>", b"<sheetData>&lol9;", 1)
+
+    return rebuilt_xlsx(billion_laughs)

@@ -5,7 +5,6 @@ they share (base.py), and the uploaded file itself (uploads.py)."""
 from .agreements import AgreementResource, SubprocessorResource
 from .titles import VendorResource
 from .uploads import (
-    MAX_IMPORT_BYTES,
     MAX_XLSX_MEMBERS,
     MAX_XLSX_UNCOMPRESSED_BYTES,
     UNREADABLE_FILE,

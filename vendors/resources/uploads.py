@@ -13,10 +13,6 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from import_export.forms import ImportForm
 
-# A title is about 5 KB in a CSV (its description and records' texts), so a district's
-# 5,000-title export is some 25 MB: the default limit fits it (IMPORT_MAX_BYTES).
-MAX_IMPORT_BYTES = settings.IMPORT_MAX_BYTES
-
 # An XLSX file is a zip archive of XML parts, and a zip can unpack to a thousand times its
 # size. Its table of contents says how much, so these are checked before a byte is unpacked.
 # An export of 5,000 titles is 9 parts and 31 MB of XML; a spreadsheet program adds a few
@@ -54,10 +50,12 @@ class VendorImportForm(ImportForm):
 def check_upload(import_file, size):
     """What an uploaded file must be before anything parses it, in the admin and in
     `manage.py import_titles`: not too large, and no zip that unpacks to too much."""
-    if size > MAX_IMPORT_BYTES:
+    # settings.IMPORT_MAX_BYTES (IMPORT_MAX_MB) fits a 5,000-title export.
+    limit = settings.IMPORT_MAX_BYTES
+    if size > limit:
         raise ValidationError(
             _("The file is %(size)s; the limit is %(limit)s.")
-            % {"size": filesizeformat(size), "limit": filesizeformat(MAX_IMPORT_BYTES)}
+            % {"size": filesizeformat(size), "limit": filesizeformat(limit)}
         )
     if zipfile.is_zipfile(import_file):
         check_workbook_size(import_file)
