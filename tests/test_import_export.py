@@ -969,7 +969,7 @@ def test_an_xlsx_as_large_as_a_5000_title_export_is_read(admin_client, district,
 
 @pytest.mark.parametrize(
     ("owner", "method"),
-    [(SharingRecord, "save"), (VendorResource, "before_import")],
+    [(Vendor, "save"), (VendorResource, "before_import")],
     ids=["in-a-row", "in-the-file"],
 )
 def test_an_unexpected_error_shows_its_message_and_logs_its_traceback(

@@ -11,7 +11,15 @@ from import_export import fields
 
 from ..models import Audience, PublicationStatus, Vendor
 from .base import AllOrNothingResource, FileRefused, YesNoWidget, choice_error
-from .records import BATCH, Catalog, RecordPlan, element_cell, record_column, records_by_audience
+from .records import (
+    BATCH,
+    Catalog,
+    RecordPlan,
+    element_cell,
+    record_column,
+    records_by_audience,
+    write_new_records,
+)
 
 VENDOR_COLUMNS = [
     "slug",
@@ -203,3 +211,7 @@ class VendorResource(AllOrNothingResource):
 
     def after_save_instance(self, instance, row, **kwargs):
         instance._record_plan.apply()
+
+    def after_import(self, dataset, result, **kwargs):
+        # Inside the import's transaction: a dry run or a failed row rolls these back too.
+        write_new_records(self.catalog.new_records)
