@@ -120,7 +120,9 @@ class RecordPlan:
         self.changes = []
         self.texts_to_save = []
         self.errors = {}
-        existing = records_by_audience(vendor) if vendor.pk else {}
+        if self.new_title:
+            vendor._records_by_audience = {}
+        existing = records_by_audience(vendor)
         for audience in audiences:
             if record_column(audience.slug, "status") in row:
                 self.plan(audience, existing.get(audience.pk), row)

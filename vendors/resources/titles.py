@@ -203,6 +203,21 @@ class VendorResource(AllOrNothingResource):
             return False
         return not (instance._fields_changed or instance._record_plan)
 
+    def validate_instance(self, instance, import_validation_errors=None, validate_unique=True):
+        errors = dict(import_validation_errors or {})
+        try:
+            # Without a query per row: the title's check constraints (a name, a slug, a known
+            # status) are its fields' own rules, which full_clean() checks anyway, and its
+            # one unique field is the slug that found it (before_import refuses a slug on
+            # two rows). The database still holds both.
+            instance.full_clean(
+                exclude=errors.keys(), validate_unique=False, validate_constraints=False
+            )
+        except ValidationError as error:
+            errors = error.update_error_dict(errors)
+        if errors:
+            raise ValidationError(errors)
+
     def do_instance_save(self, instance, is_create):
         # A row that changes only records saves those: each moves the title's "Last
         # updated" itself (TitlePart.save), and the title gains no empty history entry.
