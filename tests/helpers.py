@@ -66,6 +66,7 @@ def validation_messages(java, documents, folder):
 
 
 IMPORT_URL = reverse("admin:vendors_vendor_import")
+EXPORT_URL = reverse("admin:vendors_vendor_export")
 CSV_FORMAT = "0"  # The first of the admin's import and export formats.
 
 
@@ -81,6 +82,16 @@ def upload(client, content, name="titles.csv"):
             "import_file": SimpleUploadedFile(name, content, content_type="text/csv"),
         },
     )
+
+
+def admin_export(client, url, file_format):
+    """Post the admin's export form, every column ticked, as a staff member would."""
+    form = client.get(url).context["form"]
+    data = {name: field.initial for name, field in form.fields.items() if field.initial}
+    data.update({"resource": "0", "format": file_format})
+    response = client.post(url, data)
+    assert response.status_code == HTTPStatus.OK, response.content.decode()[:2000]
+    return response.content
 
 
 def confirm(client, response):

@@ -8,8 +8,14 @@ import tablib
 from django.core.management import CommandError, call_command
 
 from tests.factories import DataElementFactory
-from tests.helpers import CSV_FORMAT, entity_expansion_xlsx, new_title_csv, zip_bomb_xlsx
-from tests.test_import_export import EXPORT_URL, admin_export
+from tests.helpers import (
+    CSV_FORMAT,
+    EXPORT_URL,
+    admin_export,
+    entity_expansion_xlsx,
+    new_title_csv,
+    zip_bomb_xlsx,
+)
 from vendors.models import SharingRecord, Vendor
 
 pytestmark = pytest.mark.django_db

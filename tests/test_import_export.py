@@ -38,7 +38,9 @@ from tests.factories import (
 )
 from tests.helpers import (
     CSV_FORMAT,
+    EXPORT_URL,
     IMPORT_URL,
+    admin_export,
     confirm,
     entity_expansion_xlsx,
     new_title_csv,
@@ -70,8 +72,6 @@ from vendors.resources import (
 )
 
 pytestmark = pytest.mark.django_db
-
-EXPORT_URL = reverse("admin:vendors_vendor_export")
 
 
 def export_csv(**filters):
@@ -858,16 +858,6 @@ def formulas_everywhere(district, parent_audience):
     )
     AgreementFactory(vendor=record.vendor, contact_name=equals, contact_phone=plus)
     SubprocessorFactory(vendor=record.vendor, name=equals, purpose=minus, location=at)
-
-
-def admin_export(client, url, file_format):
-    """Post the admin's export form, every column ticked, as a staff member would."""
-    form = client.get(url).context["form"]
-    data = {name: field.initial for name, field in form.fields.items() if field.initial}
-    data.update({"resource": "0", "format": file_format})
-    response = client.post(url, data)
-    assert response.status_code == HTTPStatus.OK, page_text(response)[:2000]
-    return response.content
 
 
 def exported_cells(content, title):
