@@ -216,6 +216,9 @@ STORAGES = {
 # waits in MEDIA_ROOT, which every host shares, rather than in this host's temp folder: the
 # confirm may reach another gunicorn. The admin removes it once it cannot be confirmed.
 IMPORT_EXPORT_TMP_STORAGE_CLASS = "import_export.tmp_storages.MediaStorage"
+# The largest spreadsheet the import reads. A title is about 5 KB of CSV, so the default
+# fits a 5,000-title export with room to spare.
+IMPORT_MAX_BYTES = int(env.float("IMPORT_MAX_MB", default=32) * 1024 * 1024)
 # IMPORT_EXPORT_ESCAPE_FORMULAE_ON_EXPORT stays off: in 4.4.3 it only drops a leading "=",
 # and writes an XLSX export's empty dates as "None". The resources quote formulas instead.
 

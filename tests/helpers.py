@@ -2,10 +2,12 @@
 spreadsheet to the admin's import, and skip (or, in CI, fail) when a tool or file is missing."""
 
 import datetime
+import io
 import json
 import os
 import subprocess
 import time
+import zipfile
 from http import HTTPStatus
 from pathlib import Path
 
@@ -19,6 +21,7 @@ from django.urls import reverse
 
 from tests.admin_forms import post_action
 from vendors.models import AgreementStatus
+from vendors.resources import MAX_XLSX_UNCOMPRESSED_BYTES
 
 DAY = datetime.timedelta(days=1)
 
@@ -68,6 +71,7 @@ def validation_messages(java, documents, folder):
 
 
 IMPORT_URL = reverse("admin:vendors_vendor_import")
+EXPORT_URL = reverse("admin:vendors_vendor_export")
 CSV_FORMAT = "0"  # The first of the admin's import and export formats.
 
 
@@ -83,6 +87,16 @@ def upload(client, content, name="titles.csv"):
             "import_file": SimpleUploadedFile(name, content, content_type="text/csv"),
         },
     )
+
+
+def admin_export(client, url, file_format):
+    """Post the admin's export form, every column ticked, as a staff member would."""
+    form = client.get(url).context["form"]
+    data = {name: field.initial for name, field in form.fields.items() if field.initial}
+    data.update({"resource": "0", "format": file_format})
+    response = client.post(url, data)
+    assert response.status_code == HTTPStatus.OK, response.content.decode()[:2000]
+    return response.content
 
 
 def confirm(client, response):
@@ -137,3 +151,50 @@ def retire_title(publisher_client, vendor, ended_on):
     post_action(publisher_client, "retire", [vendor], follow=True)
     vendor.refresh_from_db()
     assert vendor.is_former
+
+
+def rebuilt_xlsx(change_sheet=None, extra_members=0):
+    """A real workbook of one title, its sheet's XML passed through change_sheet (which
+    yields the new XML in pieces), plus empty extra parts."""
+    workbook = zipfile.ZipFile(io.BytesIO(tablib.Dataset().load(new_title_csv()).xlsx))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as rebuilt:
+        for member in workbook.infolist():
+            xml = workbook.read(member)
+            if member.filename == "xl/worksheets/sheet1.xml" and change_sheet:
+                with rebuilt.open(member.filename, "w") as sheet:
+                    for piece in change_sheet(xml):
+                        sheet.write(piece)
+            else:
+                rebuilt.writestr(member, xml)
+        for number in range(extra_members):
+            rebuilt.writestr(f"xl/media/part{number}.bin", b"")
+    return out.getvalue()
+
+
+def zip_bomb_xlsx():
+    """A real workbook whose sheet unpacks to more than the limit, yet is some 70 KB:
+    whitespace between rows is valid XML, and compresses a thousandfold."""
+    unpacked_megabytes = MAX_XLSX_UNCOMPRESSED_BYTES // 2**20 + 1
+
+    def padded(xml):
+        head, tail = xml.split(b"<sheetData>")
+        yield head + b"<sheetData>"
+        for _megabyte in range(unpacked_megabytes):
+            yield b" " * 2**20
+        yield tail
+
+    return rebuilt_xlsx(padded)
+
+
+def entity_expansion_xlsx():
+    """A workbook whose sheet declares the "billion laughs": ten entities of ten, nine deep."""
+
+    def billion_laughs(xml):
+        entities = '<!ENTITY lol0 "lol">' + "".join(
+            f'<!ENTITY lol{n} "{f"&lol{n - 1};" * 10}">' for n in range(1, 10)
+        )
+        yield f"<!DOCTYPE worksheet [{entities}]>".encode()
+        yield xml.replace(b"<sheetData>", b"<sheetData>&lol9;", 1)
+
+    return rebuilt_xlsx(billion_laughs)

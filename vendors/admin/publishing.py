@@ -11,11 +11,11 @@ from django.utils.translation import gettext_lazy as _
 
 from ..models import PublicationStatus
 from ..resources import (
-    UNREADABLE_FILE,
     UPLOAD_FOLDER,
     UPLOAD_LIFETIME,
     VendorImportForm,
     discard_stale_uploads,
+    read_failure_message,
 )
 
 PUBLISH_PERMISSION = "vendors.publish_vendor"
@@ -93,16 +93,7 @@ class PublisherImportMixin:
         return super().process_result(result, request)
 
     def add_data_read_fail_error_to_form(self, form, error):
-        if isinstance(error, UnicodeDecodeError):
-            message = _(
-                "The file is not UTF-8 text. In your spreadsheet, save it as "
-                "“CSV UTF-8” (or as XLSX) and upload it again. Nothing was changed."
-            )
-        else:
-            # Whatever the parser said (a broken zip, XML with entities expanding past
-            # expat's limit, …), the fix is the same.
-            message = UNREADABLE_FILE
-        form.add_error("import_file", message)
+        form.add_error("import_file", read_failure_message(error))
 
     def discard_upload(self, name):
         if name:

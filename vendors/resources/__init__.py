@@ -5,12 +5,13 @@ they share (base.py), and the uploaded file itself (uploads.py)."""
 from .agreements import AgreementResource, SubprocessorResource
 from .titles import VendorResource
 from .uploads import (
-    MAX_IMPORT_BYTES,
     MAX_XLSX_MEMBERS,
     MAX_XLSX_UNCOMPRESSED_BYTES,
     UNREADABLE_FILE,
     UPLOAD_FOLDER,
     UPLOAD_LIFETIME,
     VendorImportForm,
+    check_upload,
     discard_stale_uploads,
+    read_failure_message,
 )

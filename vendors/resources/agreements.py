@@ -63,7 +63,9 @@ class AgreementResource(AllOrNothingResource):
         export_order = AGREEMENT_COLUMNS
         import_id_fields = ["vendor", "audience"]
         clean_model_instances = True
-        skip_unchanged = False
+        # A row equal to what is stored writes nothing (see VendorResource).
+        skip_unchanged = True
+        report_skipped = False
 
     @classmethod
     def widget_from_django_field(cls, f, default=widgets.Widget):
@@ -104,7 +106,9 @@ class SubprocessorResource(AllOrNothingResource):
         export_order = SUBPROCESSOR_COLUMNS
         import_id_fields = ["vendor", "name"]
         clean_model_instances = True
-        skip_unchanged = False
+        # A row equal to what is stored writes nothing (see VendorResource).
+        skip_unchanged = True
+        report_skipped = False
 
     def before_import(self, dataset, **kwargs):
         self.require_columns(dataset, ["vendor", "name", "purpose"])

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from import_export import resources, widgets
 
 from ..open_data.spreadsheets import FORMULA_PREFIXES, spreadsheet_safe
+from .diff import ChangedFieldsDiff
 
 logger = logging.getLogger(__name__)
 
@@ -54,6 +55,10 @@ class AllOrNothingResource(resources.ModelResource):
             if not isinstance(error.error, FileRefused):
                 logger.error("The import stopped at an unexpected error", exc_info=error.error)
         return result
+
+    @classmethod
+    def get_diff_class(cls):
+        return ChangedFieldsDiff
 
     def before_import_row(self, row, **kwargs):
         for column, value in row.items():

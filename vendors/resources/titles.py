@@ -9,17 +9,17 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 from import_export import fields
 
-from ..models import (
-    Audience,
-    DataElement,
-    DestructionTerm,
-    LegalBasis,
-    PublicationStatus,
-    SharingRecord,
-    UsageStatement,
-    Vendor,
-)
+from ..models import Audience, PublicationStatus, Vendor
 from .base import AllOrNothingResource, FileRefused, YesNoWidget, choice_error
+from .records import (
+    BATCH,
+    Catalog,
+    RecordPlan,
+    element_cell,
+    record_column,
+    records_by_audience,
+    write_new_records,
+)
 
 VENDOR_COLUMNS = [
     "slug",
@@ -47,15 +47,9 @@ RECORD_PARTS = [
 # Optional for the same reason as OPTIONAL_VENDOR_COLUMNS.
 OPTIONAL_RECORD_PARTS = ["legal basis", "legal basis other"]
 
-ELEMENT_SEPARATOR = ";"
-
-
-def record_column(audience_slug, part):
-    return f"{audience_slug} {part}"
-
 
 class RecordColumn(fields.Field):
-    """One part of one audience's sharing record. Written by the resource, not by Field.save."""
+    """One part of one audience's sharing record. Written by RecordPlan, not by Field.save."""
 
     def __init__(self, audience, part):
         super().__init__(column_name=record_column(audience.slug, part), readonly=True)
@@ -72,8 +66,7 @@ class RecordColumn(fields.Field):
             case "elements intro":
                 return record.elements_intro
             case "data elements":
-                slugs = sorted(element.slug for element in record.elements.all())
-                return f"{ELEMENT_SEPARATOR} ".join(slugs)
+                return element_cell(record.element_list)
             case "usage statement":
                 return record.usage_statement.title
             case "usage statement text":
@@ -91,19 +84,6 @@ class RecordColumn(fields.Field):
         return row.get(self.column_name)
 
 
-def records_by_audience(vendor):
-    cache = getattr(vendor, "_records_by_audience", None)
-    if cache is None:
-        # With what each column reads: the import writes every row out before and after
-        # (its preview's diff), and would otherwise fetch them again for every cell.
-        records = vendor.sharing_records.select_related(
-            "usage_statement", "destruction_term"
-        ).prefetch_related("elements")
-        cache = {record.audience_id: record for record in records}
-        vendor._records_by_audience = cache
-    return cache
-
-
 class VendorResource(AllOrNothingResource):
     has_no_subprocessors = fields.Field(
         attribute="has_no_subprocessors", column_name="has_no_subprocessors", widget=YesNoWidget()
@@ -116,13 +96,16 @@ class VendorResource(AllOrNothingResource):
         import_id_fields = ["slug"]
         clean_model_instances = True
         use_transactions = True
-        skip_unchanged = False
+        # A row equal to what is stored writes nothing: no history, no "Last updated", no
+        # change-log entry. The preview counts such rows instead of listing them.
+        skip_unchanged = True
+        report_skipped = False
 
     def __init__(self, **kwargs):
         super().__init__(**kwargs)
-        # Read once per import, not once per row; an import creates no elements.
-        self.elements_by_slug = {element.slug: element for element in DataElement.objects.all()}
-        self.shared_texts = {}
+        # Read once per import or export, not once per row; an import creates no elements.
+        self.catalog = Catalog()
+        self.existing = {}
         self.audiences = list(Audience.objects.all())
         for audience in self.audiences:
             for part in RECORD_PARTS + OPTIONAL_RECORD_PARTS:
@@ -132,12 +115,18 @@ class VendorResource(AllOrNothingResource):
     def get_export_order(self):
         return tuple(self.fields)
 
-    def filter_export(self, queryset, **kwargs):
-        return queryset.prefetch_related(
-            "sharing_records__elements",
-            "sharing_records__usage_statement",
-            "sharing_records__destruction_term",
-        )
+    def iter_queryset(self, queryset):
+        batch = []
+        for vendor in (
+            queryset.iterator(chunk_size=BATCH) if hasattr(queryset, "iterator") else queryset
+        ):
+            batch.append(vendor)
+            if len(batch) == BATCH:
+                self.catalog.attach_records(batch)
+                yield from batch
+                batch = []
+        self.catalog.attach_records(batch)
+        yield from batch
 
     def before_import(self, dataset, **kwargs):
         headers = self.require_columns(dataset, VENDOR_COLUMNS)
@@ -175,98 +164,69 @@ class VendorResource(AllOrNothingResource):
                     % {"slug": slug, "first": first_row[slug], "again": number}
                 )
             first_row[slug] = number
+        # Every title the file names, with its records, read before the first row.
+        slugs = list(first_row)
+        for start in range(0, len(slugs), BATCH):
+            vendors = list(Vendor.objects.filter(slug__in=slugs[start : start + BATCH]))
+            self.catalog.attach_records(vendors)
+            self.existing.update((vendor.slug, vendor) for vendor in vendors)
 
     def before_import_row(self, row, **kwargs):
         super().before_import_row(row, **kwargs)
         if row.get("status", "") not in PublicationStatus.values:
             raise ValidationError({"status": choice_error(PublicationStatus)})
 
-    def after_save_instance(self, instance, row, **kwargs):
+    def get_instance(self, instance_loader, row):
+        return self.existing.get(str(row.get("slug", "")))
+
+    def import_instance(self, instance, row, **kwargs):
+        # The title's own cells and its records', checked together: one message lists all.
         errors = {}
-        for audience in self.audiences:
-            if record_column(audience.slug, "status") not in row:
-                continue
-            try:
-                self.import_record(instance, audience, row)
-            except ValidationError as error:
-                errors.update(error.message_dict)
+        try:
+            super().import_instance(instance, row, **kwargs)
+        except ValidationError as error:
+            errors = error.update_error_dict(errors)
+        instance._record_plan = RecordPlan(self.catalog, instance, self.audiences, row)
+        errors.update(instance._record_plan.errors)
         if errors:
             raise ValidationError(errors)
-        instance._records_by_audience = None
 
-    def import_record(self, vendor, audience, row):
-        def cell(part):
-            return (row.get(record_column(audience.slug, part)) or "").strip()
+    def skip_row(self, instance, original, row, import_validation_errors=None):
+        # The library's comparison would read the records before the plan writes them, and
+        # find them equal: the title's own fields are compared here, its records by the plan.
+        instance._fields_changed = any(
+            field.get_value(instance) != field.get_value(original)
+            for field in self.get_import_fields()
+            if not isinstance(field, RecordColumn)
+        )
+        if import_validation_errors:
+            return False
+        return not (instance._fields_changed or instance._record_plan)
 
-        existing = SharingRecord.objects.filter(vendor=vendor, audience=audience).first()
-        status = cell("status")
-        if not status:
-            # No record for this audience in the file: the title does not share with it.
-            if existing is not None:
-                existing.delete()
-            return
-        errors = {}
-        if status not in PublicationStatus.values:
-            errors[record_column(audience.slug, "status")] = choice_error(PublicationStatus)
-        slugs = [s.strip() for s in cell("data elements").split(ELEMENT_SEPARATOR) if s.strip()]
-        elements = [self.elements_by_slug[slug] for slug in slugs if slug in self.elements_by_slug]
-        unknown = sorted(set(slugs) - self.elements_by_slug.keys())
-        elements_column = record_column(audience.slug, "data elements")
-        if unknown:
-            errors[elements_column] = _("Unknown data elements: %s.") % ", ".join(unknown)
-        else:
-            try:
-                SharingRecord.validate_elements(status, elements)
-            except ValidationError as error:
-                errors[elements_column] = error.messages
-        usage = self.shared_text(UsageStatement, audience, "usage statement", cell, errors)
-        destruction = self.shared_text(DestructionTerm, audience, "destruction term", cell, errors)
-        record = existing or SharingRecord(vendor=vendor, audience=audience)
-        if record_column(audience.slug, "legal basis") in row:
-            self.read_legal_basis(record, audience, cell, errors)
-        if errors:
-            raise ValidationError(errors)
-        record.status = status
-        record.elements_intro = cell("elements intro")
-        record.usage_statement = usage
-        record.destruction_term = destruction
-        record.save()
-        record.elements.set(elements)
-
-    def read_legal_basis(self, record, audience, cell, errors):
-        basis, other = cell("legal basis"), cell("legal basis other")
-        if basis and basis not in LegalBasis.values:
-            errors[record_column(audience.slug, "legal basis")] = choice_error(
-                LegalBasis, blank_allowed=True
+    def validate_instance(self, instance, import_validation_errors=None, validate_unique=True):
+        errors = dict(import_validation_errors or {})
+        try:
+            # Without a query per row: the title's check constraints (a name, a slug, a known
+            # status) are its fields' own rules, which full_clean() checks anyway, and its
+            # one unique field is the slug that found it (before_import refuses a slug on
+            # two rows). The database still holds both.
+            instance.full_clean(
+                exclude=errors.keys(), validate_unique=False, validate_constraints=False
             )
-        else:
-            # The file is in English (AllOrNothingResource): its one wording is the English.
-            wordings = {record_column(audience.slug, "legal basis other"): other}
-            try:
-                SharingRecord.validate_legal_basis(basis, wordings)
-            except ValidationError as error:
-                errors.update(error.message_dict)
-        record.legal_basis, record.legal_basis_other = basis, other
+        except ValidationError as error:
+            errors = error.update_error_dict(errors)
+        if errors:
+            raise ValidationError(errors)
 
-    def shared_text(self, model, audience, part, cell, errors):
-        """Find a statement or term by its title; create it, or update its text, from the file."""
-        title_column = record_column(audience.slug, part)
-        text_column = record_column(audience.slug, f"{part} text")
-        title, text = cell(part), cell(f"{part} text")
-        if not title:
-            errors[title_column] = _("This column is required when the record has a status.")
-            return None
-        shared = self.shared_texts.get((model, title))
-        if shared is None:
-            shared = model.objects.filter(title=title).first()
-        if shared is None:
-            if not text:
-                errors[text_column] = _("The text is empty: a new text needs its wording.")
-                return None
-            shared = model.objects.create(title=title, text=text)
-        # Most rows name the same few texts: each is read once per import.
-        self.shared_texts[(model, title)] = shared
-        if text and text != shared.text:
-            shared.text = text
-            shared.save()
-        return shared
+    def do_instance_save(self, instance, is_create):
+        # A row that changes only records saves those: each moves the title's "Last
+        # updated" itself (TitlePart.save), and the title gains no empty history entry.
+        if is_create or instance._fields_changed:
+            super().do_instance_save(instance, is_create)
+
+    def after_save_instance(self, instance, row, **kwargs):
+        instance._record_plan.apply()
+
+    def after_import(self, dataset, result, **kwargs):
+        # Inside the import's transaction: a dry run or a failed row rolls these back too.
+        write_new_records(self.catalog.new_records)

@@ -13,9 +13,6 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from import_export.forms import ImportForm
 
-# Hundreds of titles fit in well under a megabyte; anything far larger is the wrong file.
-MAX_IMPORT_BYTES = 2 * 1024 * 1024
-
 # An XLSX file is a zip archive of XML parts, and a zip can unpack to a thousand times its
 # size. Its table of contents says how much, so these are checked before a byte is unpacked.
 # An export of 5,000 titles is 9 parts and 31 MB of XML; a spreadsheet program adds a few
@@ -37,21 +34,41 @@ UNREADABLE_FILE = _(
 )
 
 
+NOT_UTF8 = _(
+    "The file is not UTF-8 text. In your spreadsheet, save it as "
+    "“CSV UTF-8” (or as XLSX) and upload it again. Nothing was changed."
+)
+
+
 class VendorImportForm(ImportForm):
     def clean_import_file(self):
         import_file = self.cleaned_data["import_file"]
-        if import_file.size > MAX_IMPORT_BYTES:
-            raise ValidationError(
-                _("The file is %(size)s; the limit is %(limit)s.")
-                % {
-                    "size": filesizeformat(import_file.size),
-                    "limit": filesizeformat(MAX_IMPORT_BYTES),
-                }
-            )
-        if zipfile.is_zipfile(import_file):
-            check_workbook_size(import_file)
-        import_file.seek(0)
+        check_upload(import_file, import_file.size)
         return import_file
+
+
+def check_upload(import_file, size):
+    """What an uploaded file must be before anything parses it, in the admin and in
+    `manage.py import_titles`: not too large, and no zip that unpacks to too much."""
+    # settings.IMPORT_MAX_BYTES (IMPORT_MAX_MB) fits a 5,000-title export.
+    limit = settings.IMPORT_MAX_BYTES
+    if size > limit:
+        raise ValidationError(
+            _("The file is %(size)s; the limit is %(limit)s.")
+            % {"size": filesizeformat(size), "limit": filesizeformat(limit)}
+        )
+    if zipfile.is_zipfile(import_file):
+        check_workbook_size(import_file)
+    import_file.seek(0)
+
+
+def read_failure_message(error):
+    """What to tell the publisher when the file's format cannot read it."""
+    if isinstance(error, UnicodeDecodeError):
+        return NOT_UTF8
+    # Whatever the parser said (a broken zip, XML with entities expanding past expat's
+    # limit, …), the fix is the same.
+    return UNREADABLE_FILE
 
 
 def check_workbook_size(import_file):
