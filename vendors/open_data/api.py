@@ -1,10 +1,21 @@
 """The JSON API's documents (/api/v1/), as vendors/schemas/vendors-v1.schema.json says."""
 
+import json
+
+from django.core.serializers.json import DjangoJSONEncoder
 from django.urls import reverse
 
 from . import document_url, iso_or_none, listing
 
 SCHEMA_VERSION = 1
+# No indentation: the whole list is markedly smaller in gzip without it, and readers
+# pretty-print anyway.
+COMPACT_JSON = {"ensure_ascii": False, "separators": (",", ":")}
+
+
+def json_text(document):
+    """The document as every response of the API writes it (JsonResponse's encoder)."""
+    return json.dumps(document, cls=DjangoJSONEncoder, **COMPACT_JSON)
 
 
 def vendor_list_document(vendors, district, absolute):
@@ -13,6 +24,35 @@ def vendor_list_document(vendors, district, absolute):
         "schema_version": SCHEMA_VERSION,
         "district": district_data(district),
         "vendors": [vendor_data(vendor, absolute) for vendor in vendors],
+    }
+
+
+def vendor_list_text(chunks, district, absolute):
+    """The text of vendor_list_document for the titles in `chunks` (lists of titles), piece
+    by piece as each chunk is read: joined, the same characters, so that streaming it
+    changes nothing a client reads."""
+    # The document with no titles ends with their empty list: the titles go in its place.
+    opening, closing = json_text(vendor_list_document([], district, absolute)).rsplit("[]", 1)
+    yield opening + "["
+    separator = ""
+    for vendors in chunks:
+        if vendors:
+            yield separator + ",".join(json_text(vendor_data(v, absolute)) for v in vendors)
+            separator = ","
+    yield "]" + closing
+
+
+def vendor_page_document(page, district, absolute, links):
+    """/api/v1/vendors.json?page=N: the list document for one page of titles, with where
+    it stands among the pages and the addresses (or null) of the next and previous."""
+    return {
+        **vendor_list_document(page.object_list, district, absolute),
+        "page": page.number,
+        "pages": page.paginator.num_pages,
+        "page_size": page.paginator.per_page,
+        "count": page.paginator.count,
+        "next": links["next"],
+        "previous": links["prev"],
     }
 
 
