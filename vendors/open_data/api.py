@@ -20,10 +20,11 @@ def json_text(document):
 
 def vendor_list_document(vendors, district, absolute):
     """/api/v1/vendors.json: every public title, nested."""
+    elements = {}
     return {
         "schema_version": SCHEMA_VERSION,
         "district": district_data(district),
-        "vendors": [vendor_data(vendor, absolute) for vendor in vendors],
+        "vendors": [vendor_data(vendor, absolute, elements) for vendor in vendors],
     }
 
 
@@ -35,9 +36,11 @@ def vendor_list_text(chunks, district, absolute):
     opening, closing = json_text(vendor_list_document([], district, absolute)).rsplit("[]", 1)
     yield opening + "["
     separator = ""
+    elements = {}
     for vendors in chunks:
         if vendors:
-            yield separator + ",".join(json_text(vendor_data(v, absolute)) for v in vendors)
+            entries = (json_text(vendor_data(v, absolute, elements)) for v in vendors)
+            yield separator + ",".join(entries)
             separator = ","
     yield "]" + closing
 
@@ -65,7 +68,12 @@ def vendor_document(vendor, district, absolute):
     }
 
 
-def vendor_data(vendor, absolute):
+def vendor_data(vendor, absolute, elements=None):
+    """`elements` keeps each data element's entry, the same wherever the element is listed,
+    across a document's titles: worked out once, it is most of the whole list's cost."""
+    if elements is None:
+        elements = {}
+
     def link(label, url):
         return {"label": label, "url": url}
 
@@ -95,7 +103,7 @@ def vendor_data(vendor, absolute):
         "security_incidents": [
             incident_data(incident, absolute) for incident in vendor.public_incidents
         ],
-        "audiences": [record_data(record, absolute) for record in vendor.public_records],
+        "audiences": [record_data(record, absolute, elements) for record in vendor.public_records],
     }
 
 
@@ -155,7 +163,7 @@ def agreement_data(agreement, absolute):
     }
 
 
-def record_data(record, absolute):
+def record_data(record, absolute, elements):
     return {
         "audience": {
             "name": record.audience.name,
@@ -164,14 +172,7 @@ def record_data(record, absolute):
         },
         "audience_page": absolute(record.get_absolute_url()),
         "data_elements": [
-            {
-                "name": element.name,
-                "slug": element.slug,
-                "description": element.description,
-                "category": {"name": element.category.name, "slug": element.category.slug},
-                "url": absolute(element.get_absolute_url()),
-            }
-            for element in record.elements.all()
+            element_data(element, absolute, elements) for element in record.elements.all()
         ],
         "usage_statement": record.usage_statement.text,
         "destruction_term": record.destruction_term.text,
@@ -182,3 +183,15 @@ def record_data(record, absolute):
         },
         "last_updated": record.updated_at.isoformat(),
     }
+
+
+def element_data(element, absolute, known):
+    if element.pk not in known:
+        known[element.pk] = {
+            "name": element.name,
+            "slug": element.slug,
+            "description": element.description,
+            "category": {"name": element.category.name, "slug": element.category.slug},
+            "url": absolute(element.get_absolute_url()),
+        }
+    return known[element.pk]
