@@ -49,8 +49,9 @@ CODINGS = ("br", "gzip", "identity")
 BROTLI = {"quality": 8, "lgwin": 22}
 # brotli holds back its output until it has seen megabytes: while a stream passes, it is
 # made to give what it has after the first piece and after each 4 MB (whoever asked, so
-# that a version's bytes are always the same), which costs the stored copy 0.1 % at
-# 3,000 titles against giving nothing until the end.
+# that a version's bytes are always the same). At 3,000 titles that costs 0.1 % against
+# giving nothing until the end; compressing in pieces at all costs 3 % against one whole
+# body (388 KB, not 376 KB), the price of a first byte in 0.1 s instead of 6 s.
 BROTLI_FLUSH_BYTES = 4_000_000
 
 
