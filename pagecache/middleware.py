@@ -13,11 +13,16 @@ absolute address (the host checked by `get_host()`) and the version it was rende
 
 Compression happens here, once per version: the biggest pages are bound by their size on
 the wire, and brotli's window sees what every title repeats, which gzip's cannot.
+
+A streamed response (the open data's whole lists, too big to build while a visitor waits)
+is compressed as it passes, reaches the visitor in the coding asked for, and is kept in
+every coding once it is complete: from then on it is a stored page like any other.
 """
 
 import gzip
 import hashlib
 import time
+import zlib
 
 import brotli
 from django.conf import settings
@@ -40,6 +45,14 @@ COMPRESSIBLE = ("text/", "application/json", "application/schema+json", "applica
 COMPRESSIBLE += ("application/atom+xml",)
 MIN_COMPRESS_BYTES = 200
 CODINGS = ("br", "gzip", "identity")
+# Quality 8, once per version: much smaller than 5, far cheaper than 11.
+BROTLI = {"quality": 8, "lgwin": 22}
+# brotli holds back its output until it has seen megabytes: while a stream passes, it is
+# made to give what it has after the first piece and after each 4 MB (whoever asked, so
+# that a version's bytes are always the same). At 3,000 titles that costs 0.1 % against
+# giving nothing until the end; compressing in pieces at all costs 3 % against one whole
+# body (388 KB, not 376 KB), the price of a first byte in 0.1 s instead of 6 s.
+BROTLI_FLUSH_BYTES = 4_000_000
 
 
 class PageCacheMiddleware:
@@ -61,7 +74,10 @@ class PageCacheMiddleware:
                 return page.stale(response)
             if not is_public_page(request, response):
                 return response
-            response = page.store(response)
+            if response.streaming:
+                response = page.store_as_it_streams(response)
+            else:
+                response = page.store(response)
         return page.validated(response)
 
 
@@ -106,7 +122,9 @@ def is_public_page(request, response):
         match is not None
         and not set(match.namespaces).isdisjoint(settings.PAGE_CACHE_NAMESPACES)
         and response.status_code == 200
-        and not response.streaming
+        # A stream is kept only when it is compressible text: a file download (a PDF) is
+        # not a page.
+        and (not response.streaming or is_compressible(response))
         and not response.cookies
         and not has_vary_header(response, "Cookie")
         and "private" not in cache_control
@@ -141,24 +159,82 @@ class StoredPage:
         patch_cache_control(response, public=True, max_age=settings.PUBLIC_PAGE_MAX_AGE)
         body = response.content
         bodies = {"identity": body}
-        if len(body) >= MIN_COMPRESS_BYTES and response.get("Content-Type", "").startswith(
-            COMPRESSIBLE
-        ):
-            # Quality 8, once per version: much smaller than 5, far cheaper than 11.
-            bodies["br"] = brotli.compress(body, quality=8, lgwin=22)
+        if len(body) >= MIN_COMPRESS_BYTES and is_compressible(response):
+            bodies["br"] = brotli.compress(body, **BROTLI)
             bodies["gzip"] = gzip.compress(body, compresslevel=6, mtime=0)
             patch_vary_headers(response, ("Accept-Encoding",))
-        entries = {}
+        copies = self.keep(bodies, response.headers)
+        return self.for_method(copies[self.coding])
+
+    def store_as_it_streams(self, response):
+        """The streamed page, sent on in this request's coding as it is made, and kept in
+        every coding once it is complete. A stream cut short (the visitor left) keeps
+        nothing, and a HEAD streams nothing."""
+        patch_cache_control(response, public=True, max_age=settings.PUBLIC_PAGE_MAX_AGE)
+        patch_vary_headers(response, ("Accept-Encoding",))
+        headers = dict(response.items())
+        if self.coding != "identity":
+            response["Content-Encoding"] = self.coding
+        response["ETag"] = self.etag(self.coding)
+        if self.request.method == "HEAD":
+            response.streaming_content = []
+        else:
+            response.streaming_content = self.kept_once_complete(
+                response.streaming_content, headers
+            )
+        return response
+
+    def kept_once_complete(self, pieces, headers):
+        compressors = {
+            "br": brotli.Compressor(**BROTLI),
+            # A gzip wrapper (wbits 16 + 15), as gzip.compress writes for a whole page.
+            "gzip": zlib.compressobj(6, zlib.DEFLATED, 16 + zlib.MAX_WBITS),
+        }
+        parts = {coding: [] for coding in CODINGS}
+        unflushed = 0
+        for number, piece in enumerate(pieces):
+            parts["identity"].append(piece)
+            parts["gzip"].append(compressors["gzip"].compress(piece))
+            compressed = compressors["br"].process(piece)
+            unflushed += len(piece)
+            if number == 0 or unflushed >= BROTLI_FLUSH_BYTES:
+                compressed += compressors["br"].flush()
+                unflushed = 0
+            parts["br"].append(compressed)
+            if parts[self.coding][-1]:
+                yield parts[self.coding][-1]
+        ends = {"br": compressors["br"].finish(), "gzip": compressors["gzip"].flush()}
+        for coding, end in ends.items():
+            parts[coding].append(end)
+        # Kept before the last bytes go, so that a visitor who leaves as they arrive still
+        # leaves the copy for the next.
+        self.keep({coding: b"".join(parts.pop(coding)) for coding in CODINGS}, headers)
+        if ends.get(self.coding):
+            yield ends[self.coding]
+
+    def keep(self, bodies, headers):
+        """Store a copy of the page per coding (the plain body where there is no
+        compressed one), each with its own ETag, and return them by coding."""
+        copies = {}
         for coding in CODINGS:
-            stored = HttpResponse(bodies.get(coding, body), headers=response.headers)
+            copy = HttpResponse(bodies.get(coding, bodies["identity"]), headers=headers)
             if coding in bodies and coding != "identity":
-                stored["Content-Encoding"] = coding
-            stored["Content-Length"] = str(len(stored.content))
-            # Strong, one per address and coding: the same tag always means the same bytes.
-            stored["ETag"] = f'"{self.version:x}-{self.address[:8]}-{coding}"'
-            entries[self.key_for(coding)] = {"version": self.version, "response": stored}
-        cache.set_many(entries, timeout=settings.PAGE_CACHE_SECONDS)
-        return self.for_method(entries[self.key_for(self.coding)]["response"])
+                copy["Content-Encoding"] = coding
+            copy["Content-Length"] = str(len(copy.content))
+            copy["ETag"] = self.etag(coding)
+            copies[coding] = copy
+        cache.set_many(
+            {
+                self.key_for(coding): {"version": self.version, "response": copy}
+                for coding, copy in copies.items()
+            },
+            timeout=settings.PAGE_CACHE_SECONDS,
+        )
+        return copies
+
+    def etag(self, coding):
+        # Strong, one per address and coding: the same tag always means the same bytes.
+        return f'"{self.version:x}-{self.address[:8]}-{coding}"'
 
     def validated(self, response):
         """The page with its Last-Modified, or a 304 that carries the stored page's
@@ -194,6 +270,10 @@ class StoredPage:
             # The headers of the GET, Content-Length included, without its body.
             response.content = b""
         return response
+
+
+def is_compressible(response):
+    return response.get("Content-Type", "").startswith(COMPRESSIBLE)
 
 
 def preferred_coding(accept_encoding):

@@ -288,7 +288,7 @@ def test_the_permalink_hides_private_documents(client, agreement, vendor):
 def test_the_json_export_gives_absolute_urls_of_public_documents_only(client, agreement, vendor):
     agreement.destruction_certificate_public = False
     agreement.save()
-    data = json.loads(client.get(reverse("vendors:api_vendor_list")).content)
+    data = json.loads(client.get(reverse("vendors:api_vendor_list")).getvalue())
     jsonschema.validate(data, load_schema())
     exported = data["vendors"][0]["agreements"][0]
     assert exported["signed_agreement_url"] == f"http://testserver{signed_url(agreement)}"
@@ -296,7 +296,7 @@ def test_the_json_export_gives_absolute_urls_of_public_documents_only(client, ag
 
 
 def test_the_csv_export_gives_the_download_url(client, agreement):
-    content = b"".join([client.get(reverse("vendors:export_csv")).content]).decode()
+    content = client.get(reverse("vendors:export_csv")).getvalue().decode()
     assert f"http://testserver{signed_url(agreement)}" in content
 
 

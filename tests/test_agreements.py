@@ -298,7 +298,7 @@ def test_json_export_carries_agreement_subprocessors_and_legal_basis(client, ven
 
 def test_csv_export_carries_the_agreement_of_each_row(client, vendor):
     AgreementFactory(vendor=vendor, expires_on=datetime.date(2029, 1, 31))
-    content = client.get("/export/clearinghouse.csv").content.decode("utf-8-sig")
+    content = client.get("/export/clearinghouse.csv").getvalue().decode("utf-8-sig")
     (row,) = csv.DictReader(io.StringIO(content))
     assert row["agreement_status"] == "active"
     assert row["agreement_expires_on"] == "2029-01-31"

@@ -117,7 +117,7 @@ def test_json_export_lists_published_incidents(client, incident):
 
 
 def test_csv_export_lists_incidents_with_count_and_date(client, incident):
-    content = client.get("/export/clearinghouse.csv").content.decode("utf-8-sig")
+    content = client.get("/export/clearinghouse.csv").getvalue().decode("utf-8-sig")
     (row,) = csv.DictReader(io.StringIO(content))
     assert "2026-02-10" in row["security_incidents"]
     assert "1200 students affected" in row["security_incidents"]

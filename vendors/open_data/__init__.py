@@ -14,11 +14,18 @@ path a full URL (a request's `build_absolute_uri`).
 import json
 from pathlib import Path
 
-from django.db.models import Prefetch
+from django.db.models import Max, Prefetch
 
-from ..models import DataElement, SecurityIncident, SharingRecord, Vendor
+from ..models import DataElement, SecurityIncident, SharingRecord, Vendor, public_records_q
 
 SCHEMA_PATH = Path(__file__).parent.parent / "schemas" / "vendors-v1.schema.json"
+
+# The slug breaks ties between titles of the same name, so that a page always holds the
+# same titles and the whole list always comes in the same order.
+ORDER = ("name", "slug")
+# Titles read together while the whole list streams: each chunk costs the same few
+# queries, and a worker holds one chunk's rows at a time, never the whole list.
+CHUNK_SIZE = 100
 
 
 def public_vendors():
@@ -26,9 +33,36 @@ def public_vendors():
     need."""
     return (
         Vendor.objects.public()
-        .order_by("name")
+        .order_by(*ORDER)
         .with_public_details(SharingRecord.objects.public(), "public_records")
     )
+
+
+def in_chunks(queryset):
+    """The titles of `queryset` (which must not be sliced), CHUNK_SIZE at a time, each
+    chunk read in whole by queries that end before it is used: no cursor stays open while
+    a slow download takes its time, which on SQLite would hold writers back. Which titles
+    are in the list is fixed by the first query; a title removed meanwhile drops out."""
+    ids = list(queryset.values_list("pk", flat=True))
+    for start in range(0, len(ids), CHUNK_SIZE):
+        yield list(queryset.filter(pk__in=ids[start : start + CHUNK_SIZE]))
+
+
+def newest_change(district=None):
+    """What `last_modified` works out from the loaded rows, asked of the database in one
+    query, for a response sent before its rows are read (the whole list) or that shows
+    only some of them (a page, which moves whenever any title does)."""
+    published = public_records_q("sharing_records__")
+    stamps = Vendor.objects.public().aggregate(
+        vendor=Max("updated_at"),
+        record=Max("sharing_records__updated_at", filter=published),
+        usage=Max("sharing_records__usage_statement__updated_at", filter=published),
+        destruction=Max("sharing_records__destruction_term__updated_at", filter=published),
+    )
+    stamps = [stamp for stamp in stamps.values() if stamp is not None]
+    if district:
+        stamps.append(district.updated_at)
+    return max(stamps, default=None)
 
 
 def public_vendors_with_incidents():

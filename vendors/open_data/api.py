@@ -1,18 +1,61 @@
 """The JSON API's documents (/api/v1/), as vendors/schemas/vendors-v1.schema.json says."""
 
+import json
+
+from django.core.serializers.json import DjangoJSONEncoder
 from django.urls import reverse
 
 from . import document_url, iso_or_none, listing
 
 SCHEMA_VERSION = 1
+# No indentation: the whole list is markedly smaller in gzip without it, and readers
+# pretty-print anyway.
+COMPACT_JSON = {"ensure_ascii": False, "separators": (",", ":")}
+
+
+def json_text(document):
+    """The document as every response of the API writes it (JsonResponse's encoder)."""
+    return json.dumps(document, cls=DjangoJSONEncoder, **COMPACT_JSON)
 
 
 def vendor_list_document(vendors, district, absolute):
     """/api/v1/vendors.json: every public title, nested."""
+    elements = {}
     return {
         "schema_version": SCHEMA_VERSION,
         "district": district_data(district),
-        "vendors": [vendor_data(vendor, absolute) for vendor in vendors],
+        "vendors": [vendor_data(vendor, absolute, elements) for vendor in vendors],
+    }
+
+
+def vendor_list_text(chunks, district, absolute):
+    """The text of vendor_list_document for the titles in `chunks` (lists of titles), piece
+    by piece as each chunk is read: joined, the same characters, so that streaming it
+    changes nothing a client reads."""
+    # The document with no titles ends with their empty list: the titles go in its place.
+    opening, closing = json_text(vendor_list_document([], district, absolute)).rsplit("[]", 1)
+    yield opening + "["
+    separator = ""
+    elements = {}
+    for vendors in chunks:
+        if vendors:
+            entries = (json_text(vendor_data(v, absolute, elements)) for v in vendors)
+            yield separator + ",".join(entries)
+            separator = ","
+    yield "]" + closing
+
+
+def vendor_page_document(page, district, absolute, links):
+    """/api/v1/vendors.json?page=N: the list document for one page of titles, with where
+    it stands among the pages and the addresses (or null) of the next and previous."""
+    return {
+        **vendor_list_document(page.object_list, district, absolute),
+        "page": page.number,
+        "pages": page.paginator.num_pages,
+        "page_size": page.paginator.per_page,
+        "count": page.paginator.count,
+        "next": links["next"],
+        "previous": links["prev"],
     }
 
 
@@ -25,7 +68,12 @@ def vendor_document(vendor, district, absolute):
     }
 
 
-def vendor_data(vendor, absolute):
+def vendor_data(vendor, absolute, elements=None):
+    """`elements` keeps each data element's entry, the same wherever the element is listed,
+    across a document's titles: worked out once, it is most of the whole list's cost."""
+    if elements is None:
+        elements = {}
+
     def link(label, url):
         return {"label": label, "url": url}
 
@@ -55,7 +103,7 @@ def vendor_data(vendor, absolute):
         "security_incidents": [
             incident_data(incident, absolute) for incident in vendor.public_incidents
         ],
-        "audiences": [record_data(record, absolute) for record in vendor.public_records],
+        "audiences": [record_data(record, absolute, elements) for record in vendor.public_records],
     }
 
 
@@ -115,7 +163,7 @@ def agreement_data(agreement, absolute):
     }
 
 
-def record_data(record, absolute):
+def record_data(record, absolute, elements):
     return {
         "audience": {
             "name": record.audience.name,
@@ -124,14 +172,7 @@ def record_data(record, absolute):
         },
         "audience_page": absolute(record.get_absolute_url()),
         "data_elements": [
-            {
-                "name": element.name,
-                "slug": element.slug,
-                "description": element.description,
-                "category": {"name": element.category.name, "slug": element.category.slug},
-                "url": absolute(element.get_absolute_url()),
-            }
-            for element in record.elements.all()
+            element_data(element, absolute, elements) for element in record.elements.all()
         ],
         "usage_statement": record.usage_statement.text,
         "destruction_term": record.destruction_term.text,
@@ -142,3 +183,15 @@ def record_data(record, absolute):
         },
         "last_updated": record.updated_at.isoformat(),
     }
+
+
+def element_data(element, absolute, known):
+    if element.pk not in known:
+        known[element.pk] = {
+            "name": element.name,
+            "slug": element.slug,
+            "description": element.description,
+            "category": {"name": element.category.name, "slug": element.category.slug},
+            "url": absolute(element.get_absolute_url()),
+        }
+    return known[element.pk]

@@ -72,12 +72,27 @@ INCIDENT_CSV_COLUMNS = [
 
 
 def csv_text(columns, rows):
+    return "".join(csv_pieces(columns, [rows]))
+
+
+def csv_pieces(columns, row_chunks):
+    """The CSV text, the header first, then each chunk of rows as it is made."""
     buffer = io.StringIO()
     writer = csv.DictWriter(buffer, fieldnames=columns)
     writer.writeheader()
-    writer.writerows(rows)
     # A byte-order mark so that Excel reads the accents as UTF-8.
-    return "\ufeff" + buffer.getvalue()
+    yield "\ufeff" + taken(buffer)
+    for rows in row_chunks:
+        writer.writerows(rows)
+        yield taken(buffer)
+
+
+def taken(buffer):
+    """What the buffer holds, leaving it empty."""
+    text = buffer.getvalue()
+    buffer.seek(0)
+    buffer.truncate()
+    return text
 
 
 def spreadsheet_safe(value):
