@@ -5,9 +5,12 @@ import datetime
 import io
 import json
 import os
+import socket
 import subprocess
 import time
+import urllib.request
 import zipfile
+from contextlib import contextmanager
 from http import HTTPStatus
 from pathlib import Path
 
@@ -135,6 +138,31 @@ def new_title_csv(**overrides):
     data = tablib.Dataset(headers=list(row))
     data.append(list(row.values()))
     return data.csv
+
+
+def free_port():
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@contextmanager
+def serving(command, port, **popen_options):
+    """A server process started by `command` on `port`, once it answers its health check:
+    its base address and the process. Stopped on leaving."""
+    process = subprocess.Popen(command, **popen_options)  # noqa: S603 (our own command line)
+    base = f"http://127.0.0.1:{port}"
+    for _ in range(100):
+        try:
+            urllib.request.urlopen(f"{base}/healthz", timeout=1)  # noqa: S310 (our own http address)
+            break
+        except OSError:
+            time.sleep(0.1)
+    try:
+        yield base, process
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
 
 
 def wait_for_the_next_second():

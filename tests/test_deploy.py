@@ -8,7 +8,6 @@ import json
 import os
 import re
 import runpy
-import socket
 import subprocess
 import sys
 import time
@@ -18,6 +17,8 @@ from pathlib import Path
 
 import pytest
 import yaml
+
+from tests.helpers import free_port, serving
 
 ROOT = Path(__file__).resolve().parent.parent
 PRODUCTION_ENV = {
@@ -38,12 +39,6 @@ def dockerfile():
     return (ROOT / "Dockerfile").read_text()
 
 
-def free_port():
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
 @pytest.fixture
 def gunicorn_server(tmp_path):
     """gunicorn started exactly as the image's CMD starts it, on a free local port, with a
@@ -58,24 +53,16 @@ def gunicorn_server(tmp_path):
         "HOME": str(tmp_path),
     }
     executable = Path(sys.executable).parent / command[0]
-    process = subprocess.Popen(
+    with serving(
         [str(executable), *command[1:]],
+        port,
         cwd=ROOT,
         env=environment,
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         text=True,
-    )
-    base = f"http://127.0.0.1:{port}"
-    for _ in range(100):
-        try:
-            urllib.request.urlopen(f"{base}/healthz", timeout=1)
-            break
-        except OSError:
-            time.sleep(0.1)
-    yield base, process
-    process.terminate()
-    process.wait(timeout=10)
+    ) as server:
+        yield server
 
 
 def test_the_image_entry_command_serves_the_health_check(gunicorn_server):

@@ -7,10 +7,8 @@ commands work as written, with no variable set in the shell."""
 
 import os
 import re
-import socket
 import subprocess
 import sys
-import time
 import urllib.error
 import urllib.request
 from http import HTTPStatus
@@ -18,15 +16,11 @@ from pathlib import Path
 
 import pytest
 
+from tests.helpers import free_port, serving
+
 ROOT = Path(__file__).resolve().parent.parent
 # What the test run itself sets (pyproject.toml) and a fresh clone's shell does not.
 TEST_RUN_VARIABLES = {"SECRET_KEY", "DEBUG", "SECURE_SSL_REDIRECT", "STATICFILES_BACKEND"}
-
-
-def free_port():
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 @pytest.fixture(scope="module")
@@ -69,23 +63,15 @@ def local_server(local_env):
     """runserver as `make run` starts it."""
     _env_file, environment = local_env
     port = free_port()
-    process = subprocess.Popen(
+    with serving(
         [sys.executable, "manage.py", "runserver", "--noreload", f"127.0.0.1:{port}"],
+        port,
         cwd=ROOT,
         env=environment,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
-    )
-    base = f"http://127.0.0.1:{port}"
-    for _ in range(100):
-        try:
-            urllib.request.urlopen(f"{base}/healthz", timeout=1)
-            break
-        except OSError:
-            time.sleep(0.1)
-    yield base
-    process.terminate()
-    process.wait(timeout=10)
+    ) as (base, _process):
+        yield base
 
 
 def fetch(url):
