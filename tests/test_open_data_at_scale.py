@@ -202,6 +202,9 @@ def test_a_compressed_stream_holds_the_same_document(client, five_titles, coding
     assert decompress(kept.content) == plain
 
 
+# Real commits: closing a response ends its request, and Django then closes the database
+# connection, which would end a test's enclosing transaction (on PostgreSQL).
+@pytest.mark.django_db(transaction=True)
 def test_a_stream_cut_short_keeps_nothing(client, five_titles):
     first = client.get(LIST)
     next(iter(first.streaming_content))
