@@ -198,3 +198,9 @@ def mapped_import_queries(count):
 
 def test_a_mapped_sheet_with_names_costs_the_same_queries_for_5_rows_as_for_50(catalog):
     assert mapped_import_queries(50) <= mapped_import_queries(5) + 2
+
+
+def test_a_header_is_shown_as_text_never_as_markup(admin_client, catalog):
+    sheet = district_sheet().replace("Vendor", "<b>Vendor</b>")
+    page = upload(admin_client, sheet).content.decode()
+    assert "&lt;b&gt;Vendor&lt;/b&gt;" in page and "<b>Vendor</b>" not in page
