@@ -204,3 +204,28 @@ def test_a_header_is_shown_as_text_never_as_markup(admin_client, catalog):
     sheet = district_sheet().replace("Vendor", "<b>Vendor</b>")
     page = upload(admin_client, sheet).content.decode()
     assert "&lt;b&gt;Vendor&lt;/b&gt;" in page and "<b>Vendor</b>" not in page
+
+
+def test_a_saved_mapping_to_a_column_we_no_longer_have_is_named_in_the_preview(
+    admin_client, catalog
+):
+    saved = ColumnMapping.objects.create(name="Old", columns={**MAPPING, "Vendor": "vendor_name"})
+    response = admin_client.post(
+        IMPORT_URL,
+        {
+            "resource": "0",
+            "format": CSV_FORMAT,
+            "saved_mapping": saved.pk,
+            "import_file": _file(district_sheet()),
+        },
+    )
+    assert "“Vendor” is mapped to “vendor_name”" in response.content.decode()
+    assert not response.context.get("confirm_form")
+
+
+def test_a_name_under_two_headings_asks_for_the_slug(catalog, tmp_path):
+    DataElementFactory(slug="guardian-email", name="Parent Email")
+    csv_text = new_title_csv(**{"parent-data data elements": "parent email"})
+    status, _out, err = run("import_titles", write(tmp_path, "titles.csv", csv_text))
+    assert status == 1
+    assert "names several data elements: use one of guardian-email, parent-email" in err
