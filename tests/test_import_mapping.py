@@ -229,3 +229,20 @@ def test_a_name_under_two_headings_asks_for_the_slug(catalog, tmp_path):
     status, _out, err = run("import_titles", write(tmp_path, "titles.csv", csv_text))
     assert status == 1
     assert "names several data elements: use one of guardian-email, parent-email" in err
+
+
+def uploads_left(media):
+    return [path for path in media.rglob("*") if path.is_file()] if media.exists() else []
+
+
+def test_the_file_waits_for_the_mapping_and_no_longer(admin_client, catalog, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    step = upload(admin_client, district_sheet())
+    assert len(uploads_left(settings.MEDIA_ROOT)) == 1
+    # A mapped preview with a bad row is refused: nothing waits for a confirm.
+    bad = upload(admin_client, district_sheet(**{"parent-data data elements": "shoe size"}))
+    refused = map_columns(admin_client, bad, **MAPPING)
+    assert not refused.context.get("confirm_form")
+    assert len(uploads_left(settings.MEDIA_ROOT)) == 1  # the first file, still at its step
+    confirm(admin_client, map_columns(admin_client, step, **MAPPING))
+    assert uploads_left(settings.MEDIA_ROOT) == []
