@@ -108,7 +108,10 @@ def admin_export(client, url, file_format):
 def confirm(client, response):
     """Confirm the import that `response` previews."""
     form = response.context["confirm_form"]
-    data = {name: form.initial.get(name) for name in form.fields}
+    # As the page writes each hidden input (a mapping's JSON, for one).
+    data = {
+        name: field.prepare_value(form.initial.get(name)) for name, field in form.fields.items()
+    }
     return client.post(reverse("admin:vendors_vendor_process_import"), data)
 
 

@@ -41,6 +41,7 @@ from ..translation import MissingTranslationFilter
 from .agreements import AgreementInline
 from .catalog import DestructionTermAdmin, UsageStatementAdmin
 from .choices import OncePerRequestChoicesMixin
+from .column_mapping import ColumnMappingImportMixin
 from .element_filter import DataElementSearchFilter
 from .publishing import (
     PublishedTitlePartMixin,
@@ -126,6 +127,7 @@ class MissingStateFieldsFilter(admin.SimpleListFilter):
 @admin.register(Vendor)
 class VendorAdmin(
     PublishingAdminMixin,
+    ColumnMappingImportMixin,
     PublisherImportMixin,
     TranslationAdmin,
     ImportExportModelAdmin,

@@ -6,7 +6,8 @@ shared, the `UsageStatement` that says how they are used, and the `DestructionTe
 says when and how they are destroyed. Statements and terms are written once and
 attached to many records, so one edit changes every page that shows them. A title's
 `Agreement`s and `Subprocessor`s are in agreements.py, its `SecurityIncident`s in
-incidents.py, the district in district.py, and the visibility rules in publication.py.
+incidents.py, the district in district.py, saved spreadsheet column mappings in
+imports.py, and the visibility rules in publication.py.
 """
 
 from .agreements import (
@@ -28,6 +29,7 @@ from .catalog import (
     UsageStatement,
 )
 from .district import DistrictProfile, StatePreset
+from .imports import ColumnMapping
 from .incidents import SecurityIncident
 from .publication import PublicationStatus, http_url_validator
 from .records import (

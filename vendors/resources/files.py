@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from import_export.formats.base_formats import CSV, XLSX
 
-from ..models import Vendor
+from ..models import ColumnMapping, Vendor
 from .base import FileRefused
 from .titles import VendorResource
 from .uploads import check_upload, read_failure_message
@@ -58,6 +58,18 @@ def read_titles(path):
         raise FileRefused(read_failure_message(error)) from error
 
 
-def import_titles(dataset, dry_run):
+def saved_mapping(name):
+    """The columns of the saved mapping called `name`; FileRefused names the saved ones."""
+    try:
+        return ColumnMapping.objects.get(name=name).columns
+    except ColumnMapping.DoesNotExist:
+        saved = ", ".join(ColumnMapping.objects.values_list("name", flat=True)) or _("none")
+        raise FileRefused(
+            _("There is no saved column mapping “%(name)s”. Saved mappings: %(saved)s.")
+            % {"name": name, "saved": saved}
+        ) from None
+
+
+def import_titles(dataset, dry_run, column_mapping=None):
     """Import as the admin's confirm does (all or nothing); its Result."""
-    return VendorResource().import_data(dataset, dry_run=dry_run)
+    return VendorResource(column_mapping=column_mapping).import_data(dataset, dry_run=dry_run)

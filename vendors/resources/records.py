@@ -26,6 +26,7 @@ from ..models import (
 )
 from ..translation import translation_field_names
 from .base import choice_error
+from .element_names import ElementNames
 
 ELEMENT_SEPARATOR = ";"
 SHARED_TEXT_MODELS = {"usage statement": UsageStatement, "destruction term": DestructionTerm}
@@ -45,6 +46,7 @@ class Catalog:
         elements = DataElement.objects.all()
         self.elements = {element.pk: element for element in elements}
         self.elements_by_slug = {element.slug: element for element in elements}
+        self.element_names = ElementNames(self.elements.values())
         self.texts = {}
         self.texts_by_title = {}
         # The records of titles the file creates, written together (write_new_records).
@@ -146,14 +148,9 @@ class RecordPlan:
         errors = {}
         if status not in PublicationStatus.values:
             errors[column("status")] = choice_error(PublicationStatus)
-        slugs = [s.strip() for s in cell("data elements").split(ELEMENT_SEPARATOR) if s.strip()]
-        by_slug = self.catalog.elements_by_slug
-        elements = list(
-            {by_slug[slug].pk: by_slug[slug] for slug in slugs if slug in by_slug}.values()
-        )
-        unknown = sorted(set(slugs) - by_slug.keys())
+        elements, unknown = self.elements(cell("data elements"))
         if unknown:
-            errors[column("data elements")] = _("Unknown data elements: %s.") % ", ".join(unknown)
+            errors[column("data elements")] = unknown
         else:
             try:
                 SharingRecord.validate_elements(status, elements)
@@ -184,6 +181,21 @@ class RecordPlan:
             self.changes.append(
                 RecordChange(audience, existing, values, elements, elements_changed)
             )
+
+    def elements(self, cell):
+        """The elements a cell names, by slug or by name, and a message for each it does not."""
+        found, unknown = {}, []
+        for value in cell.split(ELEMENT_SEPARATOR):
+            if not value.strip():
+                continue
+            element = self.catalog.elements_by_slug.get(value.strip())
+            if element is None:
+                element, message = self.catalog.element_names.find(value.strip())
+                if message:
+                    unknown.append(message)
+                    continue
+            found[element.pk] = element
+        return list(found.values()), unknown
 
     def legal_basis(self, cell, column, errors):
         basis, other = cell("legal basis"), cell("legal basis other")

@@ -11,6 +11,7 @@ from import_export import fields
 
 from ..models import Audience, PublicationStatus, Vendor
 from .base import AllOrNothingResource, FileRefused, YesNoWidget, choice_error
+from .mapping import rename_columns
 from .records import (
     BATCH,
     Catalog,
@@ -101,8 +102,10 @@ class VendorResource(AllOrNothingResource):
         skip_unchanged = True
         report_skipped = False
 
-    def __init__(self, **kwargs):
+    def __init__(self, column_mapping=None, **kwargs):
         super().__init__(**kwargs)
+        # {the file's header: our column}: a district's own spreadsheet (mapping.py).
+        self.column_mapping = column_mapping or {}
         # Read once per import or export, not once per row; an import creates no elements.
         self.catalog = Catalog()
         self.existing = {}
@@ -128,7 +131,13 @@ class VendorResource(AllOrNothingResource):
         self.catalog.attach_records(batch)
         yield from batch
 
+    def import_columns(self):
+        """Every column a file may have, in the export's order."""
+        return [field.column_name for field in self.fields.values()]
+
     def before_import(self, dataset, **kwargs):
+        if self.column_mapping:
+            rename_columns(dataset, self.column_mapping, self.import_columns())
         headers = self.require_columns(dataset, VENDOR_COLUMNS)
         known_audiences = {audience.slug for audience in self.audiences}
         for header in headers:

@@ -1,4 +1,4 @@
-"""`manage.py import_titles PATH [--dry-run]`: the admin's import, for cron.
+"""`manage.py import_titles PATH [--dry-run] [--mapping NAME]`: the admin's import, for cron.
 
 Exit status: 0 when the file applied (or, with --dry-run, would apply) cleanly; 1 when
 rows have errors, and then nothing is written; 2 when the file cannot be read."""
@@ -7,7 +7,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
 from vendors.resources.base import FileRefused
-from vendors.resources.files import import_titles, read_titles
+from vendors.resources.files import import_titles, read_titles, saved_mapping
 
 ROW_ERRORS, UNREADABLE = 1, 2
 
@@ -16,7 +16,8 @@ class Command(BaseCommand):
     help = (
         "Import software titles from PATH (.csv or .xlsx, the admin's export format) "
         "with the admin's rules: a file with any bad row changes nothing. --dry-run says "
-        "what would change and writes nothing. Exit status: 0 clean, 1 row errors, "
+        "what would change and writes nothing. --mapping NAME reads a district's own "
+        "headers through a column mapping saved in the admin. Exit status: 0 clean, 1 row errors, "
         "2 a file that cannot be read."
     )
 
@@ -25,10 +26,16 @@ class Command(BaseCommand):
         parser.add_argument(
             "--dry-run", action="store_true", help="Check the file and count; write nothing."
         )
+        parser.add_argument(
+            "--mapping",
+            metavar="NAME",
+            help="The saved column mapping that renames the file's headers to ours.",
+        )
 
-    def handle(self, path, dry_run, **options):
+    def handle(self, path, dry_run, mapping=None, **options):
         try:
-            result = import_titles(read_titles(path), dry_run=dry_run)
+            columns = saved_mapping(mapping) if mapping else None
+            result = import_titles(read_titles(path), dry_run=dry_run, column_mapping=columns)
         except FileRefused as error:
             raise CommandError(str(error), returncode=UNREADABLE) from None
         refusals = [error.error for error in result.base_errors]
