@@ -87,3 +87,23 @@ def test_the_worker_command_runs_a_queued_import_and_the_page_then_says_done(tmp
 def test_django_tasks_db_is_the_version_whose_running_on_our_django_was_checked():
     # 0.13.0 declares Django 5.2 and 6.0; these tests are what says it works on ours.
     assert version("django-tasks-db") == "0.13.0"
+
+
+def test_make_run_starts_the_worker_beside_the_server_and_stops_it_with_it():
+    makefile = (ROOT / "Makefile").read_text()
+    recipe = makefile.split("\nrun: ", 1)[1].split("\n\n", 1)[0]
+    assert "manage.py db_worker &" in recipe
+    assert "trap 'kill $$worker" in recipe
+    assert recipe.index("db_worker") < recipe.index("manage.py runserver")
+
+
+def test_the_compose_file_runs_a_worker_like_the_app_containers():
+    from tests.test_deploy import compose
+
+    services = compose()["services"]
+    worker = services["worker"]
+    assert worker["command"] == ["python", "manage.py", "db_worker"]
+    # The same database, and the uploads it imports.
+    assert worker["environment"] == services["app1"]["environment"]
+    assert "media:/app/media" in worker["volumes"]
+    assert worker["healthcheck"] == {"disable": True}
