@@ -10,6 +10,8 @@ import sys
 from importlib.metadata import version
 from pathlib import Path
 
+import yaml
+
 ROOT = Path(__file__).resolve().parent.parent
 
 QUEUE_AN_IMPORT = """
@@ -98,9 +100,7 @@ def test_make_run_starts_the_worker_beside_the_server_and_stops_it_with_it():
 
 
 def test_the_compose_file_runs_a_worker_like_the_app_containers():
-    from tests.test_deploy import compose
-
-    services = compose()["services"]
+    services = yaml.safe_load((ROOT / "docker-compose.yml").read_text())["services"]
     worker = services["worker"]
     assert worker["command"] == ["python", "manage.py", "db_worker"]
     # The same database, and the uploads it imports.
