@@ -236,3 +236,19 @@ def test_the_progress_page_is_valid_html_while_running_and_when_finished(
     assert "titles <b>.csv" not in documents["running"]
     documents = {status: our_part(page) for status, page in documents.items()}
     assert validation_messages(java, documents, tmp_path) == {}
+
+
+def test_the_admin_lists_background_imports_with_a_link_to_each_page(
+    admin_client, editor_client, district, admin_user
+):
+    job = ImportJob.objects.create(
+        created_by=admin_user,
+        upload_name="x.csv",
+        original_file_name="inventory.csv",
+        format_path="import_export.formats.base_formats.CSV",
+        resource_path="vendors.resources.titles.VendorResource",
+    )
+    listing = admin_client.get(reverse("admin:vendors_importjob_changelist")).content.decode()
+    assert f'<a href="{job_url(job.pk)}">inventory.csv</a>' in listing
+    changelist = reverse("admin:vendors_importjob_changelist")
+    assert editor_client.get(changelist).status_code == HTTPStatus.FORBIDDEN
