@@ -51,7 +51,10 @@ $(STATIC_MANIFEST): $(shell find static -type f) | $(INSTALLED) $(LOCAL_ENV)
 	$(BIN)/python manage.py collectstatic --noinput -v0
 
 ## make run: set up everything and serve the demo on http://127.0.0.1:$(PORT), as visitors see it
+# The task worker runs long imports beside the server; Ctrl-C stops both.
 run: $(LOCAL_ENV) demo $(STATIC_MANIFEST)
+	$(BIN)/python manage.py db_worker & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	$(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 
 ## make test: the whole suite (SQLite by default; DATABASE_URL picks another database)

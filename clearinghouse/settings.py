@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "simple_history",
     "import_export",
+    "django_tasks_db",
     "django_otp",
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
@@ -219,6 +220,11 @@ IMPORT_EXPORT_TMP_STORAGE_CLASS = "import_export.tmp_storages.MediaStorage"
 # The largest spreadsheet the import reads. A title is about 5 KB of CSV, so the default
 # fits a 5,000-title export with room to spare.
 IMPORT_MAX_BYTES = int(env.float("IMPORT_MAX_MB", default=32) * 1024 * 1024)
+# A confirmed import of more rows than this runs in the task worker (`manage.py db_worker`)
+# rather than in the request: 3,000 titles take about a minute, past a proxy's patience.
+IMPORT_BACKGROUND_ROWS = env.int("IMPORT_BACKGROUND_ROWS", default=500)
+# Background work waits in the database itself: no broker, and SQLite keeps working.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 # IMPORT_EXPORT_ESCAPE_FORMULAE_ON_EXPORT stays off: in 4.4.3 it only drops a leading "=",
 # and writes an XLSX export's empty dates as "None". The resources quote formulas instead.
 

@@ -2,14 +2,16 @@
 
 import logging
 
+from django.conf import settings
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError
-from django.shortcuts import redirect
-from django.urls import reverse
+from django.db import IntegrityError, transaction
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 
-from ..models import PublicationStatus
+from ..models import ImportJob, PublicationStatus
 from ..resources import (
     UPLOAD_FOLDER,
     UPLOAD_LIFETIME,
@@ -61,6 +63,9 @@ class PublisherImportMixin:
         confirm_form = self.create_confirm_form(request)
         name = confirm_form.cleaned_data["import_file_name"] if confirm_form.is_valid() else ""
         try:
+            if name and (job := self.background_job(request, confirm_form)):
+                name = ""  # The worker reads the upload, then discards it.
+                return redirect(self.import_job_url(job))
             return super().process_import(request, **kwargs)
         except FileNotFoundError:
             # Discarded as stale, already confirmed (a second click), or never shared.
@@ -76,6 +81,83 @@ class PublisherImportMixin:
             return redirect(self.import_url())
         finally:
             self.discard_upload(name)
+
+    def background_job(self, request, confirm_form):
+        """A file too long to import within a request goes to the task worker: its job."""
+        format_class = self.get_import_formats()[int(confirm_form.cleaned_data["format"])]
+        input_format = format_class(encoding=self.from_encoding)
+        encoding = None if input_format.is_binary() else self.from_encoding
+        storage = self.get_tmp_storage_class()(
+            name=confirm_form.cleaned_data["import_file_name"],
+            encoding=encoding,
+            read_mode=input_format.get_read_mode(),
+            **self.get_tmp_storage_class_kwargs(),
+        )
+        rows = len(input_format.create_dataset(storage.read()))
+        if rows <= settings.IMPORT_BACKGROUND_ROWS:
+            return None
+        from ..tasks import import_in_background
+
+        resource_class = self.choose_import_resource_class(confirm_form, request)
+        job = ImportJob.objects.create(
+            created_by=request.user,
+            upload_name=storage.name,
+            original_file_name=confirm_form.cleaned_data.get("original_file_name", ""),
+            format_path=f"{format_class.__module__}.{format_class.__qualname__}",
+            encoding=encoding or "",
+            resource_path=f"{resource_class.__module__}.{resource_class.__qualname__}",
+            column_mapping=confirm_form.cleaned_data.get("column_mapping") or {},
+            rows_total=rows,
+        )
+        # Enqueued once the job is stored, so that a worker never looks for it too soon.
+        transaction.on_commit(lambda: self.enqueue(import_in_background, job))
+        return job
+
+    @staticmethod
+    def enqueue(task, job):
+        result = task.enqueue(str(job.pk))
+        ImportJob.objects.filter(pk=job.pk, task_id="").update(task_id=result.id)
+
+    def import_job_view(self, request, job_id):
+        if not self.has_import_permission(request):
+            raise PermissionDenied
+        from ..tasks import rows_done
+
+        job = get_object_or_404(ImportJob, pk=job_id)
+        done = rows_done(job)
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("Import of %(file)s") % {"file": job.original_file_name},
+            "opts": self.model._meta,
+            "job": job,
+            "rows_done": done,
+            "percent": round(100 * done / job.rows_total) if job.rows_total else 100,
+            "changelist_url": reverse(
+                f"admin:{self.opts.app_label}_{self.opts.model_name}_changelist",
+                current_app=self.admin_site.name,
+            ),
+            "import_url": self.import_url(),
+        }
+        return TemplateResponse(request, "admin/vendors/import_job.html", context)
+
+    def import_job_url(self, job):
+        opts = self.model._meta
+        return reverse(
+            f"admin:{opts.app_label}_{opts.model_name}_import_job",
+            args=[job.pk],
+            current_app=self.admin_site.name,
+        )
+
+    def get_urls(self):
+        opts = self.model._meta
+        return [
+            path(
+                "import/<uuid:job_id>/",
+                self.admin_site.admin_view(self.import_job_view),
+                name=f"{opts.app_label}_{opts.model_name}_import_job",
+            ),
+            *super().get_urls(),
+        ]
 
     def process_result(self, result, request):
         # The confirm imports the file again: what it refers to may have changed since the

@@ -29,7 +29,7 @@ from .catalog import (
     UsageStatement,
 )
 from .district import DistrictProfile, StatePreset
-from .imports import ColumnMapping
+from .imports import ColumnMapping, ImportJob
 from .incidents import SecurityIncident
 from .publication import PublicationStatus, http_url_validator
 from .records import (

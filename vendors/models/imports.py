@@ -1,9 +1,13 @@
-"""How a district's own spreadsheet becomes ours: its column headers, matched to our columns
-once and kept, so that next term's file imports without matching them again."""
+"""Importing a district's spreadsheet: how its column headers become ours (matched once and
+kept, so that next term's file imports without matching them again), and an import too long
+for a web request, run by the task worker: what it is at, and how it ended."""
+
+import uuid
 
 from django.conf import settings
 from django.db import models
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -39,3 +43,53 @@ class ColumnMapping(models.Model):
 
     def get_absolute_url(self):
         return reverse("admin:vendors_columnmapping_change", args=[self.pk])
+
+
+class ImportJob(models.Model):
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("Waiting to start")
+        RUNNING = "running", _("Importing")
+        DONE = "done", _("Finished")
+        FAILED = "failed", _("Failed")
+
+    # Random, so that the progress page's address names one import and guesses none.
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
+    # Where the upload waits, as the preview stored it, and how to read it.
+    upload_name = models.CharField(max_length=255)
+    original_file_name = models.CharField(max_length=255, blank=True)
+    format_path = models.CharField(max_length=255)
+    encoding = models.CharField(max_length=32, blank=True)
+    resource_path = models.CharField(max_length=255)
+    # The staff's {their header: our column}, from the import's mapping step.
+    column_mapping = models.JSONField(default=dict, blank=True)
+    task_id = models.CharField(max_length=64, blank=True)
+    rows_total = models.PositiveIntegerField(default=0)
+    rows_done = models.PositiveIntegerField(default=0)
+    new = models.PositiveIntegerField(default=0)
+    updated = models.PositiveIntegerField(default=0)
+    unchanged = models.PositiveIntegerField(default=0)
+    error = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("background import")
+
+    def __str__(self):
+        return f"{self.original_file_name} ({self.get_status_display()})"
+
+    @property
+    def finished(self):
+        return self.status in (self.Status.DONE, self.Status.FAILED)
+
+    def finish(self, status, **fields):
+        for name, value in fields.items():
+            setattr(self, name, value)
+        self.status = status
+        self.finished_at = timezone.now()
+        self.save()
