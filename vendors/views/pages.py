@@ -202,37 +202,6 @@ class IndexEntry:
         return self.name[:1].upper()
 
 
-class VendorListView(ListView):
-    """/vendors/: every published title, A to Z."""
-
-    template_name = "vendors/vendor_list.html"
-    context_object_name = "vendors"
-
-    def get_queryset(self):
-        return (
-            Vendor.objects.listed()
-            .order_by("name")
-            .prefetch_related(
-                Prefetch(
-                    "sharing_records",
-                    queryset=SharingRecord.objects.listed().select_related("audience"),
-                    to_attr="listed_records",
-                )
-            )
-        )
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        context["letters"] = [
-            (letter, list(vendors))
-            for letter, vendors in groupby(context["vendors"], key=lambda v: v.name[:1].upper())
-        ]
-        context["former_vendors"] = (
-            Vendor.objects.former().order_by("name").prefetch_related("agreements")
-        )
-        return context
-
-
 class VendorDetailView(DetailView):
     """/vendors/<slug>/: a title's permalink, with what it receives for each audience."""
 
