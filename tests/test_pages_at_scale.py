@@ -10,6 +10,7 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
+from tests.helpers import validation_messages
 from vendors.models import PublicationStatus, Vendor, VendorSlugRedirect
 from vendors.views import vendor_list
 from vendors.views.pages import INDEX_MAX_TITLES
@@ -105,6 +106,19 @@ def test_a_former_vendor_is_found_on_the_last_page(demo_content, monkeypatch):
     first = rendered("/vendors/").content.decode()
     # Without JavaScript, the old anchor lands on a link to the section.
     assert f'<a href="?page={last_page}#former-vendors" id="former-vendors"' in first
+
+
+def test_the_pages_of_the_a_to_z_list_are_valid_html(demo_content, monkeypatch, java, tmp_path):
+    """With stand-in anchors for the letters and the former vendors on other pages."""
+    monkeypatch.setattr(vendor_list, "VENDORS_PER_PAGE", 2)
+    vendor = Vendor.objects.get(slug="allhere")
+    Vendor.objects.filter(pk=vendor.pk).set_status(PublicationStatus.RETIRED)
+    vendor.slug_redirects.create(old_slug="all-here")
+    documents = {
+        path: rendered(path).content.decode() for path in ("/vendors/", "/vendors/?page=2")
+    }
+    assert "data-stands-in" in documents["/vendors/"]
+    assert validation_messages(java, documents, tmp_path) == {}
 
 
 QUERY_PAGES = [
