@@ -1,16 +1,19 @@
 """`make bench`: the public pages under load, against the same bytes served as a static file.
 
-Generates a clearinghouse of BENCH_VENDORS titles (1,000) into a scratch database
-(bench/bench.sqlite3, or the PostgreSQL database DATABASE_URL names, which it empties
-only when BENCH_RESET=1), starts gunicorn on 127.0.0.1 with DEBUG off, and runs wrk
-against each target in turn, round after round, so that drift on a shared machine
-hits every target alike. wrk asks for pages as a browser does; the gzip-only rows ask
-as a client without brotli does, each compared with the ceiling asked the same way.
+For each size in BENCH_VENDORS (1,000 and then 3,000 titles), generates a clearinghouse
+into a scratch database (bench/bench.sqlite3, or the PostgreSQL database DATABASE_URL
+names, which it empties only when BENCH_RESET=1), times the export and the import of
+its titles and each page's first render after a write, starts gunicorn on 127.0.0.1
+with DEBUG off, and runs wrk against each target in turn, round after round, so that
+drift on a shared machine hits every target alike. wrk asks for pages as a browser
+does; the gzip-only rows ask as a client without brotli does, each compared with the
+ceiling asked the same way.
 Prints a table and writes it as JSON to bench/results/.
 """
 
 import contextlib
 import gzip
+import io
 import json
 import os
 import re
@@ -21,6 +24,7 @@ import socket
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.request
 from datetime import UTC, datetime
@@ -31,7 +35,13 @@ import brotli
 
 BENCH = Path(__file__).resolve().parent
 ROOT = BENCH.parent
-VENDORS = int(os.environ.get("BENCH_VENDORS", "1000"))
+# The sizes to run, each in a database generated afresh: a district of our demo's scale,
+# and one of a real district's inventory (about 2,700 titles).
+VENDOR_COUNTS = [int(n) for n in os.environ.get("BENCH_VENDORS", "1000,3000").split(",")]
+VENDORS = VENDOR_COUNTS[0]
+# First renders timed per page, each after emptying the cache, as after a write.
+RENDER_SAMPLES = int(os.environ.get("BENCH_RENDER_SAMPLES", "20"))
+RENDERED_TARGETS = ("audience", "permalink", "search")
 SEED = int(os.environ.get("BENCH_SEED", "1"))
 DURATION = int(os.environ.get("BENCH_SECONDS", "6"))
 ROUNDS = int(os.environ.get("BENCH_ROUNDS", "3"))
@@ -84,7 +94,11 @@ def configure_environment():
     return "PostgreSQL" if os.environ["DATABASE_URL"].startswith("postgres") else "DATABASE_URL"
 
 
-def prepare_database():
+_generated_here = False
+
+
+def prepare_database(vendors=VENDORS):
+    global _generated_here  # a later size may empty what an earlier one made
     import django
     from django.core.management import call_command
 
@@ -93,16 +107,61 @@ def prepare_database():
 
     call_command("migrate", verbosity=0, interactive=False)
     if Vendor.objects.exists():
-        if os.environ.get("BENCH_RESET") != "1":
+        if os.environ.get("BENCH_RESET") != "1" and not _generated_here:
             sys.exit(
                 "The database DATABASE_URL names already holds titles. Point it at a scratch "
                 "database, or set BENCH_RESET=1 to let the benchmark empty it."
             )
         call_command("flush", verbosity=0, interactive=False)
     started = time.monotonic()
-    call_command("generate_clearinghouse", vendors=VENDORS, seed=SEED, verbosity=0)
+    call_command("generate_clearinghouse", vendors=vendors, seed=SEED, verbosity=0)
+    _generated_here = True
     call_command("collectstatic", verbosity=0, interactive=False)
     return time.monotonic() - started
+
+
+def time_import_and_export():
+    """Seconds for `manage.py export_titles`, then `import_titles --dry-run` and
+    `import_titles` of that same file: what a district's nightly sync costs when nothing
+    changed (every row read, compared and found equal)."""
+    from django.core.management import call_command
+
+    scratch = tempfile.TemporaryDirectory()
+    path = Path(scratch.name) / "titles.csv"
+    seconds = {}
+    for name, command, options in (
+        ("export", "export_titles", {}),
+        ("import dry run", "import_titles", {"dry_run": True}),
+        ("import", "import_titles", {}),
+    ):
+        started = time.monotonic()
+        call_command(command, str(path), stdout=io.StringIO(), **options)
+        seconds[name] = round(time.monotonic() - started, 2)
+    scratch.cleanup()
+    return seconds
+
+
+def first_render_times(urls):
+    """Per target, p50 and p95 of a render with the cache emptied first, in-process."""
+    from django.core.cache import cache
+    from django.test import Client
+
+    client = Client()
+    rows = {}
+    for name in RENDERED_TARGETS:
+        samples = []
+        for _ in range(RENDER_SAMPLES):
+            cache.clear()
+            started = time.perf_counter()
+            client.get(urls[name].path)
+            samples.append((time.perf_counter() - started) * 1000)
+        cuts = statistics.quantiles(samples, n=20, method="inclusive")
+        rows[name] = {
+            "path": urls[name].path,
+            "p50_ms": round(statistics.median(samples), 1),
+            "p95_ms": round(cuts[18], 1),
+        }
+    return rows
 
 
 def targets():
@@ -162,17 +221,19 @@ def measure_in_process(paths):
         for _ in range(2):
             with CaptureQueriesContext(connection) as queries:
                 plain = client.get(url)
+                # A streamed list reads the database as it is sent.
+                body = plain.getvalue()
             counts.append(len(queries))
-        zipped = client.get(url, headers={"accept-encoding": "gzip"})
+        zipped = client.get(url, headers={"accept-encoding": "gzip"}).getvalue()
         squeezed = client.get(url, headers={"accept-encoding": "br"})
         if plain.status_code != 200:
             sys.exit(f"{url} answered {plain.status_code}: the generated data is incomplete.")
         rows[url] = {
             "queries_cold": counts[0],
             "queries_warm": counts[1],
-            "bytes_identity": len(plain.content),
-            "bytes_gzip": len(zipped.content) if zipped.get("Content-Encoding") == "gzip" else None,
-            "bytes_brotli": len(squeezed.content)
+            "bytes_identity": len(body),
+            "bytes_gzip": len(zipped) if zipped[:2] == b"\x1f\x8b" else None,
+            "bytes_brotli": len(squeezed.getvalue())
             if squeezed.get("Content-Encoding") == "br"
             else None,
         }
@@ -213,18 +274,24 @@ def start_gunicorn(port):
     sys.exit("gunicorn did not answer /readyz within 30 seconds.")
 
 
-def set_up():
+_database = None
+
+
+def set_up(vendors=VENDORS):
     """What make bench and make profile both start from: DEBUG off, the generated
     database, the targets, and the ceiling's static files. Returns the database's name,
     the seconds generation took, and the targets."""
+    global _database  # the environment is set once, before Django starts
     # A kill (or timeout) must still stop gunicorn, in serving()'s finally.
     signal.signal(signal.SIGTERM, lambda *_: sys.exit("Stopped."))
     if shutil.which("wrk") is None:
         sys.exit("wrk is not installed: sudo apt-get install wrk (Debian package wrk).")
     os.chdir(ROOT)
     sys.path.insert(0, str(ROOT))
-    database = configure_environment()
-    generated_in = prepare_database()
+    if _database is None:
+        _database = configure_environment()
+    database = _database
+    generated_in = prepare_database(vendors)
     urls = targets()
     from django.test import Client
 
@@ -290,8 +357,15 @@ def run_wrk(base, path, accept_encoding=BROWSER, connections=CONNECTIONS, script
 
 
 def main():
+    for vendors in VENDOR_COUNTS:
+        run_case(vendors)
+
+
+def run_case(vendors):
     began = time.monotonic()
-    database, generated_in, urls = set_up()
+    database, generated_in, urls = set_up(vendors)
+    transfers = time_import_and_export()
+    first_renders = first_render_times(urls)
     paths = list(dict.fromkeys(target.path for target in urls.values()))
     in_process = measure_in_process([path for path in paths if not is_static(path)])
     runs = {name: [] for name in urls}
@@ -330,7 +404,7 @@ def main():
     search_row = {"target": "search, every query new (1 connection)", **summary(uncached_search)}
     result = {
         "when": datetime.now(UTC).isoformat(timespec="seconds"),
-        "vendors": VENDORS,
+        "vendors": vendors,
         "seed": SEED,
         "database": database,
         "workers": WORKERS,
@@ -340,10 +414,13 @@ def main():
         "generated_in_seconds": round(generated_in, 1),
         "table": table,
         "uncached_search": search_row,
+        "import_export_seconds": transfers,
+        "first_render_ms": first_renders,
+        "load_average": [round(load, 2) for load in os.getloadavg()],
         "total_seconds": round(time.monotonic() - began, 1),
     }
     print_table(result)
-    out = BENCH / "results" / f"bench-{datetime.now(UTC):%Y%m%dT%H%M%SZ}.json"
+    out = BENCH / "results" / f"bench-{vendors}-{datetime.now(UTC):%Y%m%dT%H%M%SZ}.json"
     out.write_text(json.dumps(result, indent=2) + "\n")
     print(f"\nWritten to {out.relative_to(ROOT)}")
 
@@ -404,6 +481,16 @@ def print_table(result):
         print(" | ".join(cell.ljust(widths[i]) for i, cell in enumerate(line)))
         if number == 0:
             print("-|-".join("-" * w for w in widths))
+    transfers = ", ".join(f"{k} {v} s" for k, v in result["import_export_seconds"].items())
+    print(f"\nTitles as a file (export_titles, then import_titles of that file): {transfers}")
+    print(
+        f"First render after a write, in-process, {RENDER_SAMPLES} samples each: "
+        + "; ".join(
+            f"{name} p50 {row['p50_ms']} ms, p95 {row['p95_ms']} ms"
+            for name, row in result["first_render_ms"].items()
+        )
+    )
+    print(f"Load average during the run (1, 5, 15 min): {result['load_average']}")
     print(
         f"\nwrk asks as a browser does over HTTPS ({BROWSER}); the gzip-only rows ask for "
         "gzip alone and are compared with the ceiling asked the same.\n"

@@ -127,7 +127,7 @@ def test_audience_page_shows_only_its_own_audience(client, published_record, stu
 def test_vendor_list_is_grouped_a_to_z(client, published_record):
     VendorFactory(name="Apple Learning")
     response = client.get(reverse("vendors:vendor_list"))
-    assert [letter for letter, _ in response.context["letters"]] == ["A", "C"]
+    assert [letter for letter, *_ in response.context["letters"]] == ["A", "C"]
 
 
 def test_data_element_page_says_who_receives_it_per_audience(

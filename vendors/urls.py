@@ -1,14 +1,14 @@
 from django.urls import path
 
 from . import feeds
-from .views import changes, open_data, pages, search
+from .views import changes, open_data, pages, search, vendor_list
 
 app_name = "vendors"
 
 # These addresses are pasted into emails to parents: never change one.
 urlpatterns = [
     path("", pages.HomeView.as_view(), name="home"),
-    path("vendors/", pages.VendorListView.as_view(), name="vendor_list"),
+    path("vendors/", vendor_list.VendorListView.as_view(), name="vendor_list"),
     path("vendors/<slug:slug>/", pages.VendorDetailView.as_view(), name="vendor_detail"),
     path(
         "vendors/<slug:slug>/agreement/<int:pk>/signed-agreement.pdf",

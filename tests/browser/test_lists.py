@@ -26,6 +26,7 @@ LIST_PAGES = [
     "/data-elements/parent-mobile-phone-number/",
     "/search/?q=phone",
     "/search/?q=parent",
+    "/vendors/",
 ]
 
 

@@ -1,0 +1,172 @@
+"""/vendors/: every public title A to Z, current ones and then former vendors, a page at
+a time, so that a phone loads it quickly whatever the number of titles."""
+
+from dataclasses import dataclass, field
+from itertools import groupby
+
+from django.core.paginator import Paginator
+from django.db.models import Prefetch
+from django.shortcuts import redirect
+from django.utils.text import slugify
+from django.views.generic import TemplateView
+
+from pagecache.middleware import reads_query_parameters
+
+from ..models import SharingRecord, Vendor
+from ..models.publication import is_listed
+from ..search import former_last
+
+# A line is three elements (the item, its link, its audiences): 200 lines and the page's
+# header, jump bar and footer stay within Lighthouse's DOM budget of 1,500 elements.
+VENDORS_PER_PAGE = 200
+FORMER_ANCHOR = "former-vendors"
+
+
+@dataclass
+class Line:
+    """One title of the A-Z list, as its index reads it: enough to say which page holds it."""
+
+    pk: int
+    name: str
+    slug: str
+    former: bool
+    old_slugs: list = field(default_factory=list)
+
+    @property
+    def letter(self):
+        return self.name[:1].upper()
+
+    @property
+    def letter_anchor(self):
+        return f"letter-{slugify(self.letter) or 'other'}"
+
+
+@dataclass
+class LetterSection:
+    letter: str
+    anchor: str
+    vendors: list
+
+
+@reads_query_parameters("page", "entry")
+class VendorListView(TemplateView):
+    """Each title's line carries its slug and old slugs as anchors, and each letter's first
+    title its #letter- anchor. On a list of several pages, an address such as
+    /vendors/#clever, sent when the list was one page, reaches Clever through
+    static/js/find-entry.js, which asks ?entry=clever for the page that holds it; a letter
+    or the former vendors on another page keep a stand-in anchor in the jump bar, which
+    works without JavaScript too."""
+
+    template_name = "vendors/vendor_list.html"
+
+    def get(self, request, *args, **kwargs):
+        if "entry" in request.GET:
+            return redirect(request.path + self.entry_address(request.GET["entry"]))
+        return super().get(request, *args, **kwargs)
+
+    @staticmethod
+    def index():
+        """Every public title's name, slug and old slugs, current ones A to Z and then
+        former ones, in one query."""
+        rows = (
+            Vendor.objects.public()
+            .order_by(former_last("status"), "name", "pk")
+            .values_list("pk", "name", "slug", "status", "slug_redirects__old_slug")
+        )
+        lines = {}
+        for pk, name, slug, status, old_slug in rows:
+            line = lines.get(pk)
+            if line is None:
+                line = lines[pk] = Line(pk, name, slug, former=not is_listed(status))
+            if old_slug:
+                line.old_slugs.append(old_slug)
+        return list(lines.values())
+
+    @staticmethod
+    def first_pages(index):
+        """The page that holds each anchor besides the titles' own: each letter's first
+        current title, and the first former vendor."""
+        pages = {}
+        for position, line in enumerate(index):
+            anchor = FORMER_ANCHOR if line.former else line.letter_anchor
+            pages.setdefault(anchor, (line.letter, position // VENDORS_PER_PAGE + 1))
+        return pages
+
+    def entry_address(self, wanted):
+        """?entry=<slug, old slug, letter-x or former-vendors>: the page that holds it, at
+        its anchor; else the first page."""
+        index = self.index()
+        _letter, number = self.first_pages(index).get(wanted, (None, None))
+        for position, line in enumerate(index):
+            if number is None and (wanted == line.slug or wanted in line.old_slugs):
+                number = position // VENDORS_PER_PAGE + 1
+        if number is None:
+            # An anchor that exists, so that the script does not ask again.
+            return "#main-content"
+        return f"?page={number}#{wanted}"
+
+    def get_context_data(self, **kwargs):
+        index = self.index()
+        page = Paginator(index, VENDORS_PER_PAGE).get_page(self.request.GET.get("page"))
+        lines = {line.pk: line for line in page.object_list}
+        order = {line.pk: position for position, line in enumerate(page.object_list)}
+        vendors = sorted(
+            Vendor.objects.filter(pk__in=lines).prefetch_related(
+                Prefetch(
+                    "sharing_records",
+                    queryset=SharingRecord.objects.listed().select_related("audience"),
+                    to_attr="listed_records",
+                ),
+                "agreements",
+            ),
+            key=lambda vendor: order[vendor.pk],
+        )
+        for vendor in vendors:
+            vendor.old_slugs = lines[vendor.pk].old_slugs
+        first_pages = self.first_pages(index)
+        current = [vendor for vendor in vendors if not vendor.is_former]
+        former = [vendor for vendor in vendors if vendor.is_former]
+        return super().get_context_data(
+            page=page,
+            sections=self.sections(current, page.number, first_pages),
+            letters=self.letters(first_pages, page.number),
+            former_vendors=former,
+            former_anchor=self.anchor_here(FORMER_ANCHOR, page.number, first_pages),
+            former_elsewhere=self.elsewhere(FORMER_ANCHOR, page.number, first_pages),
+            **kwargs,
+        )
+
+    def sections(self, current, number, first_pages):
+        sections = []
+        for letter, vendors in groupby(current, key=lambda vendor: vendor.name[:1].upper()):
+            anchor = Line(0, letter, "", former=False).letter_anchor
+            sections.append(
+                LetterSection(letter, self.anchor_here(anchor, number, first_pages), list(vendors))
+            )
+        return sections
+
+    @staticmethod
+    def anchor_here(anchor, number, first_pages):
+        """A section's anchor where it begins; where it goes on from the page before, an
+        id of its own, so that the promised anchor stays on the page that begins it."""
+        begins_on = first_pages.get(anchor, (None, None))[1]
+        return anchor if begins_on == number else f"{anchor}-continued"
+
+    @staticmethod
+    def elsewhere(anchor, number, first_pages):
+        """The address of a section that begins on another page, or None."""
+        begins_on = first_pages.get(anchor, (None, None))[1]
+        if begins_on is None or begins_on == number:
+            return None
+        return f"?page={begins_on}#{anchor}"
+
+    def letters(self, first_pages, number):
+        """The A-Z jump: (letter, anchor, address, whether the address is on another page)."""
+        letters = []
+        for anchor, (letter, page_number) in first_pages.items():
+            if anchor == FORMER_ANCHOR:
+                continue
+            elsewhere = page_number != number
+            href = f"?page={page_number}#{anchor}" if elsewhere else f"#{anchor}"
+            letters.append((letter, anchor, href, elsewhere))
+        return letters
