@@ -201,10 +201,11 @@ def test_every_migration_reverses_to_zero_and_applies_again():
     Permission.objects.all().delete()
     executor = MigrationExecutor(connection)
     leaves = executor.loader.graph.leaf_nodes()
-    apps_with_migrations = {app for app, _name in leaves}
-    executor.migrate([(app, None) for app in apps_with_migrations])
+    # django-tasks-db's own 0013 is a RunPython with no reverse; its tables stand alone.
+    reversible = {app for app, _name in leaves} - {"django_tasks_database"}
+    executor.migrate([(app, None) for app in reversible])
     executor.loader.build_graph()
-    assert executor.loader.applied_migrations == {}
+    assert {app for app, _name in executor.loader.applied_migrations} <= {"django_tasks_database"}
 
     executor = MigrationExecutor(connection)
     executor.migrate(leaves)
