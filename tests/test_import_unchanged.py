@@ -52,7 +52,13 @@ def generated(demo_content):
     call_command("generate_clearinghouse", vendors=12, verbosity=0)
 
 
-@pytest.mark.parametrize("content", ["demo_content", "generated"])
+@pytest.fixture
+def district_inventory(demo_content):
+    """As many titles as a real district's inventory holds."""
+    call_command("generate_clearinghouse", vendors=3000, verbosity=0)
+
+
+@pytest.mark.parametrize("content", ["demo_content", "generated", "district_inventory"])
 def test_reimporting_what_is_stored_writes_nothing(admin_client, request, content):
     request.getfixturevalue(content)
     exported = export_csv()
