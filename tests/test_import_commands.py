@@ -1,11 +1,8 @@
 """`manage.py export_titles` and `import_titles`: the admin's spreadsheet, from cron, with
 an exit status a script can act on."""
 
-from io import StringIO
-
 import pytest
 import tablib
-from django.core.management import CommandError, call_command
 
 from tests.factories import DataElementFactory
 from tests.helpers import (
@@ -14,21 +11,12 @@ from tests.helpers import (
     admin_export,
     entity_expansion_xlsx,
     new_title_csv,
+    run_command,
     zip_bomb_xlsx,
 )
 from vendors.models import SharingRecord, Vendor
 
 pytestmark = pytest.mark.django_db
-
-
-def run(*args):
-    """The command as cron sees it: (exit status, output, error output)."""
-    out, err = StringIO(), StringIO()
-    try:
-        call_command(*args, stdout=out, stderr=err)
-    except CommandError as error:
-        return error.returncode, out.getvalue(), f"{err.getvalue()}{error}"
-    return 0, out.getvalue(), err.getvalue()
 
 
 @pytest.fixture
@@ -44,14 +32,14 @@ def write(tmp_path, name, content):
 
 def test_the_export_is_the_admins_export_byte_for_byte(admin_client, demo_content, tmp_path):
     path = tmp_path / "titles.csv"
-    status, out, _err = run("export_titles", str(path))
+    status, out, _err = run_command("export_titles", str(path))
     assert status == 0 and "Exported 4 titles" in out
     assert path.read_bytes() == admin_export(admin_client, EXPORT_URL, CSV_FORMAT)
 
 
 def test_an_xlsx_export_opens_as_the_same_table(demo_content, tmp_path):
-    run("export_titles", str(tmp_path / "titles.csv"))
-    run("export_titles", str(tmp_path / "titles.xlsx"))
+    run_command("export_titles", str(tmp_path / "titles.csv"))
+    run_command("export_titles", str(tmp_path / "titles.xlsx"))
     as_csv = tablib.Dataset().load((tmp_path / "titles.csv").read_text(), format="csv")
     as_xlsx = tablib.Dataset().load((tmp_path / "titles.xlsx").read_bytes(), format="xlsx")
     assert as_xlsx.headers == as_csv.headers
@@ -59,14 +47,14 @@ def test_an_xlsx_export_opens_as_the_same_table(demo_content, tmp_path):
 
 
 def test_an_import_applies_and_counts(catalog, tmp_path):
-    status, out, _err = run("import_titles", write(tmp_path, "titles.csv", new_title_csv()))
+    status, out, _err = run_command("import_titles", write(tmp_path, "titles.csv", new_title_csv()))
     assert status == 0
     assert "New: 1. Updated: 0. Unchanged: 0. Errors: 0." in out
     assert SharingRecord.objects.get(vendor__slug="new-app").elements.get().slug == "parent-email"
 
 
 def test_a_dry_run_counts_and_writes_nothing(catalog, tmp_path):
-    status, out, _err = run(
+    status, out, _err = run_command(
         "import_titles", write(tmp_path, "titles.csv", new_title_csv()), "--dry-run"
     )
     assert status == 0
@@ -76,8 +64,8 @@ def test_a_dry_run_counts_and_writes_nothing(catalog, tmp_path):
 
 def test_a_reimport_of_the_export_counts_every_title_unchanged(demo_content, tmp_path):
     path = str(tmp_path / "titles.xlsx")
-    run("export_titles", path)
-    status, out, _err = run("import_titles", path)
+    run_command("export_titles", path)
+    status, out, _err = run_command("import_titles", path)
     assert status == 0
     assert "New: 0. Updated: 0. Unchanged: 4. Errors: 0." in out
 
@@ -88,7 +76,7 @@ def test_row_errors_name_row_and_column_and_write_nothing(catalog, tmp_path):
         new_title_csv(slug="bad-app", privacy_policy_url="javascript:alert(1)"), format="csv"
     )
     good.append(bad[0])
-    status, out, err = run("import_titles", write(tmp_path, "titles.csv", good.csv))
+    status, out, err = run_command("import_titles", write(tmp_path, "titles.csv", good.csv))
     assert status == 1
     assert "Errors: 1." in out
     assert "Row 2 (line 3 of the file), privacy_policy_url:" in err
@@ -113,7 +101,7 @@ def test_a_file_it_cannot_read_exits_2_with_the_admins_message(
     catalog, tmp_path, name, content, message
 ):
     path = str(tmp_path / name) if content is None else write(tmp_path, name, content)
-    status, _out, err = run("import_titles", path)
+    status, _out, err = run_command("import_titles", path)
     assert status == 2
     assert message in err
     assert not Vendor.objects.exists()
@@ -121,6 +109,6 @@ def test_a_file_it_cannot_read_exits_2_with_the_admins_message(
 
 def test_a_file_over_the_limit_exits_2_with_the_limit(catalog, tmp_path, settings):
     settings.IMPORT_MAX_BYTES = 1024
-    status, _out, err = run("import_titles", write(tmp_path, "titles.csv", "x" * 1025))
+    status, _out, err = run_command("import_titles", write(tmp_path, "titles.csv", "x" * 1025))
     assert status == 2
     assert "the limit is 1.0\xa0KB" in err

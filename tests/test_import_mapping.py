@@ -1,31 +1,18 @@
 """A district's own spreadsheet: its headers matched to ours, in the admin and in
 `manage.py import_titles --mapping`, and its data elements named as the district writes them."""
 
-from io import StringIO
-
 import pytest
 import tablib
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.core.management import CommandError, call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from tests.factories import DataElementFactory
-from tests.helpers import CSV_FORMAT, IMPORT_URL, confirm, new_title_csv, upload
+from tests.helpers import CSV_FORMAT, IMPORT_URL, confirm, new_title_csv, run_command, upload
 from vendors.models import ColumnMapping, SharingRecord, Vendor
 from vendors.resources import VendorResource
 
 pytestmark = pytest.mark.django_db
-
-
-def run(*args):
-    """The command as cron sees it: (exit status, output, error output)."""
-    out, err = StringIO(), StringIO()
-    try:
-        call_command(*args, stdout=out, stderr=err)
-    except CommandError as error:
-        return error.returncode, out.getvalue(), f"{err.getvalue()}{error}"
-    return 0, out.getvalue(), err.getvalue()
 
 
 def write(tmp_path, name, content):
@@ -128,7 +115,7 @@ def test_two_columns_mapped_to_one_of_ours_are_refused(admin_client, catalog):
 def test_the_command_imports_through_a_saved_mapping(catalog, tmp_path):
     ColumnMapping.objects.create(name="Our sheet", columns=MAPPING)
     path = write(tmp_path, "titles.csv", district_sheet(company="Acme"))
-    status, _out, err = run("import_titles", path, "--mapping", "Our sheet")
+    status, _out, err = run_command("import_titles", path, "--mapping", "Our sheet")
     assert status == 0, err
     assert Vendor.objects.get(slug="new-app").company == "Acme"
 
@@ -136,7 +123,7 @@ def test_the_command_imports_through_a_saved_mapping(catalog, tmp_path):
 def test_the_command_names_an_unknown_mapping_and_exits_2(catalog, tmp_path):
     ColumnMapping.objects.create(name="Our sheet", columns=MAPPING)
     path = write(tmp_path, "titles.csv", district_sheet())
-    status, _out, err = run("import_titles", path, "--mapping", "Their sheet")
+    status, _out, err = run_command("import_titles", path, "--mapping", "Their sheet")
     assert status == 2
     assert "no saved column mapping “Their sheet”" in err and "Our sheet" in err
 
@@ -144,7 +131,7 @@ def test_the_command_names_an_unknown_mapping_and_exits_2(catalog, tmp_path):
 def test_a_saved_mapping_to_a_column_we_no_longer_have_is_a_clear_error(catalog, tmp_path):
     ColumnMapping.objects.create(name="Old", columns={**MAPPING, "Vendor": "vendor_name"})
     path = write(tmp_path, "titles.csv", district_sheet())
-    status, _out, err = run("import_titles", path, "--mapping", "Old")
+    status, _out, err = run_command("import_titles", path, "--mapping", "Old")
     assert status == 2
     assert "“Vendor” is mapped to “vendor_name”, which is not one of our columns." in err
 
@@ -163,7 +150,7 @@ def test_the_admin_refuses_to_save_a_mapping_to_an_unknown_column(admin_client, 
 )
 def test_elements_are_found_by_name_in_any_case_and_accent(catalog, tmp_path, cell):
     path = write(tmp_path, "titles.csv", new_title_csv(**{"parent-data data elements": cell}))
-    status, _out, err = run("import_titles", path)
+    status, _out, err = run_command("import_titles", path)
     assert status == 0, err
     record = SharingRecord.objects.get(vendor__slug="new-app")
     assert record.elements.exists()
@@ -171,7 +158,7 @@ def test_elements_are_found_by_name_in_any_case_and_accent(catalog, tmp_path, ce
 
 def test_a_near_miss_asks_did_you_mean(admin_client, catalog, tmp_path):
     csv_text = new_title_csv(**{"parent-data data elements": "Parent Emial"})
-    status, _out, err = run("import_titles", write(tmp_path, "titles.csv", csv_text))
+    status, _out, err = run_command("import_titles", write(tmp_path, "titles.csv", csv_text))
     assert status == 1
     assert "Unknown data element “Parent Emial”: did you mean “Parent Email”?" in err
     preview = upload(admin_client, csv_text).content.decode()
@@ -226,7 +213,7 @@ def test_a_saved_mapping_to_a_column_we_no_longer_have_is_named_in_the_preview(
 def test_a_name_under_two_headings_asks_for_the_slug(catalog, tmp_path):
     DataElementFactory(slug="guardian-email", name="Parent Email")
     csv_text = new_title_csv(**{"parent-data data elements": "parent email"})
-    status, _out, err = run("import_titles", write(tmp_path, "titles.csv", csv_text))
+    status, _out, err = run_command("import_titles", write(tmp_path, "titles.csv", csv_text))
     assert status == 1
     assert "names several data elements: use one of guardian-email, parent-email" in err
 

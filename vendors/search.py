@@ -26,7 +26,7 @@ from django.utils.translation import gettext as _
 from pagecache import version
 
 from .models import Agreement, AgreementStatus, DataElement, SharingRecord, Vendor, fold_for_search
-from .models.publication import LISTED_STATUSES
+from .models.publication import LISTED_STATUSES, is_listed
 
 # Longer queries add nothing a parent would type, and bound the work one request can ask for.
 MAX_QUERY_LENGTH = 200
@@ -136,6 +136,19 @@ def searchable_titles():
 def former_last(status_field):
     """An ordering that puts current titles before former ones."""
     return Case(When(Q(**{f"{status_field}__in": LISTED_STATUSES}), then=0), default=1)
+
+
+def title_index(rows, entry_class):
+    """Rows of (pk, name, slug, status, old slug), one per old slug, as one entry per title
+    in their order, each with its old slugs: what a list needs to keep old #anchors."""
+    entries = {}
+    for pk, name, slug, status, old_slug in rows:
+        entry = entries.get(pk)
+        if entry is None:
+            entry = entries[pk] = entry_class(pk, name, slug, former=not is_listed(status))
+        if old_slug:
+            entry.old_slugs.append(old_slug)
+    return list(entries.values())
 
 
 def matching_ids(vendors):

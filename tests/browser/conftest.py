@@ -26,6 +26,10 @@ CHROMIUM_ARGS = [
 ]
 
 
+# A phone's first screen, as parents see the site.
+PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True}
+
+
 def chromium_path():
     return os.environ.get("CHROMIUM_PATH") or shutil.which("chromium")
 
@@ -47,3 +51,17 @@ def site(transactional_db, live_server):
     """The demo clearinghouse, served by a live server; its base URL."""
     call_command("load_demo_content", verbosity=0)
     return live_server.url
+
+
+@pytest.fixture
+def phone_page(browser):
+    context = browser.new_context(**PHONE)
+    yield context.new_page()
+    context.close()
+
+
+@pytest.fixture
+def phone_page_without_javascript(browser):
+    context = browser.new_context(**PHONE, java_script_enabled=False)
+    yield context.new_page()
+    context.close()

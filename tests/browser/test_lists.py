@@ -31,20 +31,6 @@ LIST_PAGES = [
 
 
 @pytest.fixture
-def phone_page(browser):
-    context = browser.new_context(**PHONE)
-    yield context.new_page()
-    context.close()
-
-
-@pytest.fixture
-def phone_page_without_javascript(browser):
-    context = browser.new_context(**PHONE, java_script_enabled=False)
-    yield context.new_page()
-    context.close()
-
-
-@pytest.fixture
 def allhere_retired(site):
     """AllHere as staff leave it once it collapsed: its agreement ended on 30 June 2024, the
     data asked to be destroyed, the title retired; an old slug still points at it."""

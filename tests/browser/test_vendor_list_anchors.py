@@ -10,28 +10,12 @@ from vendors.views import vendor_list
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
-PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True}
-
 
 @pytest.fixture
 def two_a_page(site, monkeypatch):
     """The demo's four titles, AllHere, Clever, DashPass and Schoology, two a page."""
     monkeypatch.setattr(vendor_list, "VENDORS_PER_PAGE", 2)
     return site
-
-
-@pytest.fixture
-def phone_page(browser):
-    context = browser.new_context(**PHONE)
-    yield context.new_page()
-    context.close()
-
-
-@pytest.fixture
-def phone_page_without_javascript(browser):
-    context = browser.new_context(**PHONE, java_script_enabled=False)
-    yield context.new_page()
-    context.close()
 
 
 def test_on_one_page_an_old_anchor_lands_on_its_title_without_javascript(

@@ -29,8 +29,7 @@ from ..models import (
     listed_records_q,
     public_records_q,
 )
-from ..models.publication import is_listed
-from ..search import Filters, catalog, elements_of, former_last
+from ..search import Filters, catalog, elements_of, former_last, title_index
 from .filters import filter_links
 
 RECENTLY_UPDATED_COUNT = 5
@@ -148,14 +147,7 @@ class AudienceView(DetailView):
             "vendor__status",
             "vendor__slug_redirects__old_slug",
         )
-        entries = {}
-        for pk, name, slug, status, old_slug in rows:
-            entry = entries.get(pk)
-            if entry is None:
-                entry = entries[pk] = IndexEntry(pk, name, slug, former=not is_listed(status))
-            if old_slug:
-                entry.old_slugs.append(old_slug)
-        return list(entries.values())
+        return title_index(rows, IndexEntry)
 
     @staticmethod
     def letters(index):

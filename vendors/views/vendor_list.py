@@ -13,8 +13,7 @@ from django.views.generic import TemplateView
 from pagecache.middleware import reads_query_parameters
 
 from ..models import SharingRecord, Vendor
-from ..models.publication import is_listed
-from ..search import former_last
+from ..search import former_last, title_index
 
 # A line is three elements (the item, its link, its audiences): 200 lines and the page's
 # header, jump bar and footer stay within Lighthouse's DOM budget of 1,500 elements.
@@ -73,14 +72,7 @@ class VendorListView(TemplateView):
             .order_by(former_last("status"), "name", "pk")
             .values_list("pk", "name", "slug", "status", "slug_redirects__old_slug")
         )
-        lines = {}
-        for pk, name, slug, status, old_slug in rows:
-            line = lines.get(pk)
-            if line is None:
-                line = lines[pk] = Line(pk, name, slug, former=not is_listed(status))
-            if old_slug:
-                line.old_slugs.append(old_slug)
-        return list(lines.values())
+        return title_index(rows, Line)
 
     @staticmethod
     def first_pages(index):
