@@ -85,7 +85,7 @@ restore: $(INSTALLED)
 loadtest: $(INSTALLED)
 	scripts/loadtest.sh
 
-## make bench: 1,000 generated titles under wrk, against a static file of the same size (needs wrk)
+## make bench: 1,000 and 3,000 generated titles under wrk, against a static file of the same size (needs wrk)
 bench: $(INSTALLED)
 	@command -v wrk >/dev/null || { echo "make bench needs wrk: sudo apt-get install wrk"; exit 2; }
 	$(BIN)/python bench/run.py

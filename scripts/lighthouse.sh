@@ -15,9 +15,13 @@ OUT="${OUT:-$(mktemp -d)}"; mkdir -p "$OUT"
 PAGES=("${@:-/ /parent-data/ /vendors/ /vendors/clever/ /data-elements/ /data-elements/parent-mobile-phone-number/ /search/?q=phone /changes/ /es/parent-data/}")
 for path in ${PAGES[@]}; do
   name="$(echo "$path" | tr -c 'a-zA-Z0-9\n' '_')"
-  "$LIGHTHOUSE" "$BASE$path" --quiet --chrome-path="$CHROMIUM" \
-    --chrome-flags="--headless=new --no-sandbox --disable-gpu" --form-factor=mobile \
-    --output=json --output-path="$OUT/$name.json"
+  # Lighthouse now and then fails to record a trace (NO_NAVSTART): try a page three times.
+  for attempt in 1 2 3; do
+    "$LIGHTHOUSE" "$BASE$path" --quiet --chrome-path="$CHROMIUM" \
+      --chrome-flags="--headless=new --no-sandbox --disable-gpu" --form-factor=mobile \
+      --output=json --output-path="$OUT/$name.json" && break
+    [ "$attempt" -lt 3 ] || { echo "Lighthouse failed three times on $path"; exit 1; }
+  done
 done
 MIN_PERFORMANCE="${MIN_PERFORMANCE:-95}" $PY - "$OUT" <<'PY'
 import json, os, sys
