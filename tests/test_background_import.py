@@ -31,6 +31,15 @@ def titles_csv(count):
     return data.csv
 
 
+def csv_job(**fields):
+    """A background import of a titles CSV, as the admin records one."""
+    return ImportJob.objects.create(
+        format_path="import_export.formats.base_formats.CSV",
+        resource_path="vendors.resources.titles.VendorResource",
+        **fields,
+    )
+
+
 def job_url(job_id):
     return reverse("admin:vendors_vendor_import_job", args=[job_id])
 
@@ -89,12 +98,10 @@ def test_a_long_file_is_imported_by_the_worker_and_its_page_shows_the_counts(
 def test_while_it_runs_the_page_counts_the_rows_and_refreshes_itself(
     admin_client, district, catalog, admin_user
 ):
-    job = ImportJob.objects.create(
+    job = csv_job(
         created_by=admin_user,
         upload_name="waiting.csv",
         original_file_name="titles.csv",
-        format_path="import_export.formats.base_formats.CSV",
-        resource_path="vendors.resources.titles.VendorResource",
         rows_total=3000,
         status=ImportJob.Status.RUNNING,
     )
@@ -138,11 +145,9 @@ def test_a_crash_half_way_leaves_the_data_as_it_was_and_the_page_says_why(
 def test_an_upload_gone_before_the_worker_starts_fails_in_plain_words(
     admin_client, district, catalog, background, admin_user
 ):
-    job = ImportJob.objects.create(
+    job = csv_job(
         created_by=admin_user,
         upload_name="never-uploaded.csv",
-        format_path="import_export.formats.base_formats.CSV",
-        resource_path="vendors.resources.titles.VendorResource",
         rows_total=3,
     )
     import_in_background.enqueue(str(job.pk))
@@ -159,12 +164,10 @@ def test_the_worker_reads_a_district_sheet_through_the_staffs_column_mapping(
     assert sheet.startswith("slug,App name,")
     storage = MediaStorage(name="district-sheet.csv", encoding="utf-8", MEDIA_FOLDER=UPLOAD_FOLDER)
     storage.save(sheet)
-    job = ImportJob.objects.create(
+    job = csv_job(
         created_by=admin_user,
         upload_name=storage.name,
-        format_path="import_export.formats.base_formats.CSV",
         encoding="utf-8",
-        resource_path="vendors.resources.titles.VendorResource",
         column_mapping={"App name": "name"},
         rows_total=3,
     )
@@ -175,11 +178,9 @@ def test_the_worker_reads_a_district_sheet_through_the_staffs_column_mapping(
 
 
 def test_the_progress_page_is_for_those_who_may_import(editor_client, district, admin_user):
-    job = ImportJob.objects.create(
+    job = csv_job(
         created_by=admin_user,
         upload_name="x.csv",
-        format_path="import_export.formats.base_formats.CSV",
-        resource_path="vendors.resources.titles.VendorResource",
     )
     response = Client().get(job_url(job.pk))
     assert response.status_code == HTTPStatus.FOUND
@@ -205,12 +206,10 @@ def test_a_worker_stopped_mid_import_leaves_the_data_and_says_so(
 
     settings.MEDIA_ROOT = tmp_path
     default_storage.save("spreadsheet-imports/stopped.csv", ContentFile(titles_csv(3).encode()))
-    job = ImportJob.objects.create(
+    job = csv_job(
         created_by=admin_user,
         upload_name="stopped.csv",
-        format_path="import_export.formats.base_formats.CSV",
         encoding="utf-8-sig",
-        resource_path="vendors.resources.titles.VendorResource",
         rows_total=3,
     )
 
@@ -244,12 +243,10 @@ def test_the_progress_page_is_valid_html_while_running_and_when_finished(
 
     documents = {}
     for status in ImportJob.Status.values:
-        job = ImportJob.objects.create(
+        job = csv_job(
             created_by=admin_user,
             upload_name="x.csv",
             original_file_name="titles <b>.csv",
-            format_path="import_export.formats.base_formats.CSV",
-            resource_path="vendors.resources.titles.VendorResource",
             rows_total=3000,
             status=status,
             error="Row 3: <script>alert(1)</script>" if status == "failed" else "",
@@ -264,12 +261,10 @@ def test_the_progress_page_is_valid_html_while_running_and_when_finished(
 def test_the_admin_lists_background_imports_with_a_link_to_each_page(
     admin_client, editor_client, district, admin_user
 ):
-    job = ImportJob.objects.create(
+    job = csv_job(
         created_by=admin_user,
         upload_name="x.csv",
         original_file_name="inventory.csv",
-        format_path="import_export.formats.base_formats.CSV",
-        resource_path="vendors.resources.titles.VendorResource",
     )
     listing = admin_client.get(reverse("admin:vendors_importjob_changelist")).content.decode()
     assert f'<a href="{job_url(job.pk)}">inventory.csv</a>' in listing
