@@ -10,7 +10,7 @@ class ClearinghouseConfig(AppConfig):
     verbose_name = "Clearinghouse site"
 
     def ready(self):
-        from . import security  # noqa: F401  (connects the login audit receivers)
+        from . import checks, security  # noqa: F401  (registers checks; connects the login audit receivers)
 
 
 class ClearinghouseAdminConfig(admin_apps.AdminConfig):

@@ -14,6 +14,8 @@ import environ
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
 
+from clearinghouse.mailers import mailer_from_url
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 # `make run` writes local settings into .env (git-ignored; scripts/local_env.py): a generated
@@ -61,6 +63,7 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
     "axes",
+    "django_ratelimit",
     "clearinghouse",
     "pagecache",
     "vendors",
@@ -370,6 +373,25 @@ LOGGING = {
     },
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
 }
+
+# Mail to requesters, vendors, staff and subscribers: printed to the console until EMAIL_URL
+# names a server (as production must: the deploy check says so).
+MAILERS = {
+    "default": mailer_from_url(
+        env.email_url("EMAIL_URL", default="consolemail://"),
+        timeout=env.int("EMAIL_TIMEOUT", default=10),
+    )
+}
+DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="clearinghouse@localhost")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# The public address of the site, for links in mail sent by commands (which have no request).
+SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
+
+# Public forms are limited per address and per client (django-ratelimit) in the default
+# cache: exact with Redis, approximate when requests race on the file cache (hence W001).
+PUBLIC_FORM_RATE_PER_ADDRESS = env.str("PUBLIC_FORM_RATE_PER_ADDRESS", default="5/h")
+PUBLIC_FORM_RATE_PER_CLIENT = env.str("PUBLIC_FORM_RATE_PER_CLIENT", default="30/h")
+SILENCED_SYSTEM_CHECKS = ["django_ratelimit.W001"]
 
 # The admin's address; a district should pick its own (see the README).
 ADMIN_URL = env.str("ADMIN_URL", default="admin/")

@@ -1,13 +1,14 @@
 import shutil
 
 import pytest
+from aiosmtpd.controller import Controller
 from django.conf import settings
 from django.contrib.auth.models import Group, Permission
 from django.core.management import call_command
 from django.utils import translation
 
 from tests.factories import AudienceFactory, DistrictProfileFactory
-from tests.helpers import skip_unless_required
+from tests.helpers import ReceivedMail, free_port, skip_unless_required
 
 
 @pytest.fixture(autouse=True)
@@ -121,3 +122,20 @@ def fresh_caches(settings, tmp_path):
             "LOCATION": str(tmp_path / "pages"),
         }
     }
+
+
+@pytest.fixture
+def mail_server(settings):
+    """A real SMTP server on loopback that the site's mail goes to, through Django's SMTP
+    backend as in production; its `messages` are what it received."""
+    received = ReceivedMail()
+    controller = Controller(received, hostname="127.0.0.1", port=free_port())
+    controller.start()
+    settings.MAILERS = {
+        "default": {
+            "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+            "OPTIONS": {"host": "127.0.0.1", "port": controller.port, "timeout": 5},
+        }
+    }
+    yield received
+    controller.stop()

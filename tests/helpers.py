@@ -2,6 +2,8 @@
 spreadsheet to the admin's import, and skip (or, in CI, fail) when a tool or file is missing."""
 
 import datetime
+import email
+import email.policy
 import io
 import json
 import os
@@ -244,3 +246,24 @@ def entity_expansion_xlsx():
         yield xml.replace(b"<sheetData>", b"<sheetData>&lol9;", 1)
 
     return rebuilt_xlsx(billion_laughs)
+
+
+class ReceivedMail:
+    """What a real SMTP server (aiosmtpd, on loopback) was handed: each message parsed, with
+    the envelope's recipients, in the order they arrived."""
+
+    def __init__(self):
+        self.messages = []
+
+    async def handle_DATA(self, server, session, envelope):
+        message = email.message_from_bytes(envelope.original_content, policy=email.policy.default)
+        message["X-Envelope-To"] = ", ".join(envelope.rcpt_tos)
+        self.messages.append(message)
+        return "250 Message accepted for delivery"
+
+    def to(self, address):
+        return [message for message in self.messages if message["To"] == address]
+
+    @staticmethod
+    def text(message):
+        return message.get_body(preferencelist=("plain",)).get_content()

@@ -42,19 +42,35 @@ def test_a_proxy_address_that_is_no_address_stops_the_start_with_its_name():
     assert "FORWARDED_ALLOW_IPS: 'proxy.internal' does not appear to be" in result.stderr
 
 
-def test_deploy_check_is_clean_with_production_variables():
-    result = subprocess.run(
+PRODUCTION = {
+    "DEBUG": "false",
+    "SECRET_KEY": "a-long-random-production-secret-9f8e7d6c5b4a3928171615141312",
+    "ALLOWED_HOSTS": "clearinghouse.district.example",
+    "EMAIL_URL": "smtp+tls://clearinghouse:secret@smtp.district.example:587",
+    "SITE_URL": "https://clearinghouse.district.example",
+    "LOCAL_ENV_FILE": "",
+}
+
+
+def run_deploy_check(**env):
+    return subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
         cwd=ROOT,
-        env={
-            "PATH": os.environ["PATH"],
-            "DEBUG": "false",
-            "SECRET_KEY": "a-long-random-production-secret-9f8e7d6c5b4a3928171615141312",
-            "ALLOWED_HOSTS": "clearinghouse.district.example",
-            "LOCAL_ENV_FILE": "",
-        },
+        env={"PATH": os.environ["PATH"], **PRODUCTION, **env},
         capture_output=True,
         text=True,
         check=False,
     )
+
+
+def test_deploy_check_is_clean_with_production_variables():
+    result = run_deploy_check()
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_deploy_check_says_when_mail_would_only_reach_the_console():
+    unset = {"EMAIL_URL": "consolemail://", "SITE_URL": "http://127.0.0.1:8000"}
+    result = run_deploy_check(**unset)
+    assert result.returncode != 0
+    assert "EMAIL_URL is not set" in result.stderr
+    assert "SITE_URL is not set" in result.stderr
