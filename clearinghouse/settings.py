@@ -14,6 +14,7 @@ import environ
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
 
+from clearinghouse.log_filters import logging_config
 from clearinghouse.mailers import mailer_from_url
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -351,28 +352,7 @@ OTP_TOTP_ISSUER = "Data Sharing Clearinghouse"
 
 # Production logs one JSON object per line, for the log shipper; development stays readable.
 LOG_FORMAT = env.str("LOG_FORMAT", default="text" if DEBUG else "json")
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "filters": {"request_summary": {"()": "clearinghouse.log_filters.RequestSummaryFilter"}},
-    "formatters": {
-        "json": {
-            "()": "pythonjsonlogger.json.JsonFormatter",
-            "fmt": "%(levelname)s %(name)s %(message)s",
-            "rename_fields": {"levelname": "level", "name": "logger"},
-            "timestamp": "time",
-        },
-        "text": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
-    },
-    "handlers": {
-        "console": {
-            "class": "logging.StreamHandler",
-            "formatter": LOG_FORMAT,
-            "filters": ["request_summary"],
-        }
-    },
-    "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
-}
+LOGGING = logging_config(LOG_FORMAT, level=env.str("LOG_LEVEL", default="INFO"))
 
 # Mail to requesters, vendors, staff and subscribers: printed to the console until EMAIL_URL
 # names a server (as production must: the deploy check says so).
@@ -384,7 +364,9 @@ MAILERS = {
 }
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="clearinghouse@localhost")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
-# The public address of the site, for links in mail sent by commands (which have no request).
+# The district's own email domains, for staff requests and sign-in.
+DISTRICT_EMAIL_DOMAINS = env.list("DISTRICT_EMAIL_DOMAINS", default=[])
+# The public address, for links in mail sent by commands (which have no request).
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
 
 # Public forms are limited per address and per client (django-ratelimit) in the default

@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from ..markdown import render_markdown
 from .agreements import Agreement, AgreementStatus
+from .decisions import Decision
 from .incidents import SecurityIncident
 from .publication import (
     PublicationQuerySet,
@@ -107,6 +108,19 @@ class Vendor(models.Model):
         ),
     )
     status = publication_status_field()
+    decision = models.CharField(
+        _("decision"),
+        max_length=30,
+        choices=Decision.choices,
+        blank=True,
+        help_text=_("The district's decision on this title. Only a publisher sets it."),
+    )
+    decided_on = models.DateField(
+        _("decided on"),
+        null=True,
+        blank=True,
+        help_text=_("When the decision was made. Leave empty when it is not known."),
+    )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("last updated"), auto_now=True)
     # Name, company and description folded to lowercase without accents, so that both
@@ -129,6 +143,9 @@ class Vendor(models.Model):
             models.CheckConstraint(condition=~Q(slug=""), name="vendor_slug_not_empty"),
             models.CheckConstraint(
                 condition=Q(status__in=PublicationStatus.values), name="vendor_status_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(decision__in=["", *Decision.values]), name="vendor_decision_valid"
             ),
         ]
 
