@@ -221,9 +221,9 @@ STORAGES = {
 # waits in MEDIA_ROOT, which every host shares, rather than in this host's temp folder: the
 # confirm may reach another gunicorn. The admin removes it once it cannot be confirmed.
 IMPORT_EXPORT_TMP_STORAGE_CLASS = "import_export.tmp_storages.MediaStorage"
-# The largest spreadsheet the import reads. A title is about 5 KB of CSV, so the default
-# fits a 5,000-title export with room to spare.
-IMPORT_MAX_BYTES = int(env.float("IMPORT_MAX_MB", default=32) * 1024 * 1024)
+# The largest spreadsheet the import reads. A title is about 12 KB of CSV in three
+# languages, so the default fits a 5,000-title export with room to spare.
+IMPORT_MAX_BYTES = int(env.float("IMPORT_MAX_MB", default=80) * 1024 * 1024)
 # A confirmed import of more rows than this runs in the task worker (`manage.py db_worker`)
 # rather than in the request: 3,000 titles take about a minute, past a proxy's patience.
 IMPORT_BACKGROUND_ROWS = env.int("IMPORT_BACKGROUND_ROWS", default=500)

@@ -12,6 +12,7 @@ and moves no "Last updated".
 from dataclasses import dataclass, field
 
 from django.apps import apps
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -32,6 +33,22 @@ ELEMENT_SEPARATOR = ";"
 SHARED_TEXT_MODELS = {"usage statement": UsageStatement, "destruction term": DestructionTerm}
 # Titles per query when attaching records: well under any database's limit on parameters.
 BATCH = 1000
+
+# The columns in English are the plain ones; each other language's wording has its own,
+# e.g. "parent-data elements intro es", so that a round trip keeps what parents read.
+TRANSLATED_LANGUAGES = [
+    code for code, _name in settings.LANGUAGES if code != settings.LANGUAGE_CODE
+]
+TRANSLATED_RECORD_PARTS = {
+    f"{part} {code}": (part, code)
+    for part in (
+        "elements intro",
+        "legal basis other",
+        "usage statement text",
+        "destruction term text",
+    )
+    for code in TRANSLATED_LANGUAGES
+}
 
 
 def record_column(audience_slug, part):
@@ -166,6 +183,9 @@ class RecordPlan:
             values["legal_basis"], values["legal_basis_other"] = self.legal_basis(
                 cell, column, errors
             )
+        for translated, (part, code) in TRANSLATED_RECORD_PARTS.items():
+            if column(translated) in row and part in ("elements intro", "legal basis other"):
+                values[f"{part.replace(' ', '_')}_{code}"] = cell(translated)
         if errors:
             self.errors.update(errors)
             return
@@ -176,7 +196,10 @@ class RecordPlan:
         elements_changed = {element.pk for element in elements} != {
             element.pk for element in existing.element_list
         }
-        differs = any(getattr(existing, name) != value for name, value in values.items())
+        # A translation nobody entered is NULL or "" depending on how it was saved.
+        differs = any(
+            (getattr(existing, name) or "") != (value or "") for name, value in values.items()
+        )
         if differs or elements_changed:
             self.changes.append(
                 RecordChange(audience, existing, values, elements, elements_changed)
@@ -227,9 +250,23 @@ class RecordPlan:
             # Later rows that name it find this one, saved by whichever row comes first.
             shared = model(title=title, text=text)
             self.catalog.texts_by_title[model, title] = shared
-        if shared.pk is None or (text and text != shared.text):
+        # As with the English, an empty cell leaves a known text's wording as it is.
+        translations = {
+            f"text_{code}": cell(f"{part} text {code}")
+            for code in TRANSLATED_LANGUAGES
+            if cell(f"{part} text {code}")
+        }
+        reworded = {
+            name: value
+            for name, value in translations.items()
+            if (getattr(shared, name) or "") != value
+        }
+        if shared.pk is None or (text and text != shared.text) or reworded:
             shared.text = text or shared.text
-            self.texts_to_save.append(shared)
+            for name, value in reworded.items():
+                setattr(shared, name, value)
+            if shared not in self.texts_to_save:
+                self.texts_to_save.append(shared)
         return shared
 
     def apply(self):

@@ -14,6 +14,8 @@ from .base import AllOrNothingResource, FileRefused, YesNoWidget, choice_error
 from .mapping import rename_columns
 from .records import (
     BATCH,
+    TRANSLATED_LANGUAGES,
+    TRANSLATED_RECORD_PARTS,
     Catalog,
     RecordPlan,
     element_cell,
@@ -31,9 +33,21 @@ VENDOR_COLUMNS = [
     *Vendor.LINK_FIELDS,
 ]
 
+# The Spanish and Haitian Creole wording staff entered, so that a round trip keeps what
+# parents read in their language (the plain columns are the English).
+VENDOR_TRANSLATION_COLUMNS = [
+    f"{name}_{code}"
+    for name in ("description", "privacy_policy_label", "terms_label", "website_label")
+    for code in TRANSLATED_LANGUAGES
+]
+
 # Added after the first release: exported, but a file without them still imports and
 # leaves them as they are.
-OPTIONAL_VENDOR_COLUMNS = ["business_address", "has_no_subprocessors"]
+OPTIONAL_VENDOR_COLUMNS = [
+    "business_address",
+    "has_no_subprocessors",
+    *VENDOR_TRANSLATION_COLUMNS,
+]
 
 # Each audience's columns are "<audience slug> <part>", e.g. "parent-data data elements".
 RECORD_PARTS = [
@@ -46,7 +60,7 @@ RECORD_PARTS = [
     "destruction term text",
 ]
 # Optional for the same reason as OPTIONAL_VENDOR_COLUMNS.
-OPTIONAL_RECORD_PARTS = ["legal basis", "legal basis other"]
+OPTIONAL_RECORD_PARTS = ["legal basis", "legal basis other", *TRANSLATED_RECORD_PARTS]
 
 
 class RecordColumn(fields.Field):
@@ -80,9 +94,23 @@ class RecordColumn(fields.Field):
                 return record.legal_basis
             case "legal basis other":
                 return record.legal_basis_other
+            case translated if translated in TRANSLATED_RECORD_PARTS:
+                return translated_value(record, *TRANSLATED_RECORD_PARTS[translated])
 
     def clean(self, row, **kwargs):
         return row.get(self.column_name)
+
+
+def translated_value(record, part, code):
+    """A record's (or its shared text's) wording in one language; "" where none was entered."""
+    match part:
+        case "usage statement text":
+            owner, name = record.usage_statement, "text"
+        case "destruction term text":
+            owner, name = record.destruction_term, "text"
+        case _:
+            owner, name = record, part.replace(" ", "_")
+    return getattr(owner, f"{name}_{code}") or ""
 
 
 class VendorResource(AllOrNothingResource):
@@ -203,8 +231,10 @@ class VendorResource(AllOrNothingResource):
     def skip_row(self, instance, original, row, import_validation_errors=None):
         # The library's comparison would read the records before the plan writes them, and
         # find them equal: the title's own fields are compared here, its records by the plan.
+        # A translation nobody entered is NULL or "" depending on how the row was saved,
+        # and a file holds "" for both: neither is a change.
         instance._fields_changed = any(
-            field.get_value(instance) != field.get_value(original)
+            (field.get_value(instance) or "") != (field.get_value(original) or "")
             for field in self.get_import_fields()
             if not isinstance(field, RecordColumn)
         )
