@@ -227,6 +227,8 @@ IMPORT_MAX_BYTES = int(env.float("IMPORT_MAX_MB", default=80) * 1024 * 1024)
 # A confirmed import of more rows than this runs in the task worker (`manage.py db_worker`)
 # rather than in the request: 3,000 titles take about a minute, past a proxy's patience.
 IMPORT_BACKGROUND_ROWS = env.int("IMPORT_BACKGROUND_ROWS", default=500)
+# Likewise the preview of a longer file than this: it writes nothing, so it goes further.
+IMPORT_BACKGROUND_PREVIEW_ROWS = env.int("IMPORT_BACKGROUND_PREVIEW_ROWS", default=1000)
 # Background work waits in the database itself: no broker, and SQLite keeps working.
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 # IMPORT_EXPORT_ESCAPE_FORMULAE_ON_EXPORT stays off: in 4.4.3 it only drops a leading "=",

@@ -14,6 +14,7 @@ from simple_history.models import HistoricalRecords
 
 from .models import ImportJob
 from .resources import UPLOAD_FOLDER, read_failure_message
+from .resources.base import FileRefused
 
 logger = logging.getLogger(__name__)
 
@@ -78,8 +79,22 @@ def upload_of(job):
     return input_format, storage
 
 
+# A preview lists at most this many changed rows; it counts them all.
+PREVIEW_ROWS_SHOWN = 200
+
+
 @task
 def import_in_background(job_id):
+    return run(job_id, dry_run=False)
+
+
+@task
+def preview_in_background(job_id):
+    return run(job_id, dry_run=True)
+
+
+def run(job_id, dry_run):
+    """The import (or its dry run) of a job's upload, all or nothing, its outcome on the job."""
     job = ImportJob.objects.get(pk=job_id)
     if job.finished:
         return job.status
@@ -88,6 +103,7 @@ def import_in_background(job_id):
     input_format, storage = upload_of(job)
     # The history names whoever confirmed the import, as it does for an import in a request.
     HistoricalRecords.context.request = SimpleNamespace(user=job.created_by)
+    keep_upload = False
     try:
         try:
             content = storage.read()
@@ -102,10 +118,11 @@ def import_in_background(job_id):
         resource = counting(import_string(job.resource_path), job.pk)(**mapping)
         result = resource.import_data(
             dataset,
-            dry_run=False,
+            dry_run=dry_run,
+            raise_errors=False,
             file_name=job.original_file_name,
             user=job.created_by,
-            retain_instance_in_row_result=True,
+            retain_instance_in_row_result=not dry_run,
         )
     except Exception as error:
         # The import is all or nothing: its transaction has rolled back, so the data is as
@@ -117,9 +134,14 @@ def import_in_background(job_id):
         # The worker was told twice to stop: the import rolled back as the signal unwound it.
         job.finish(ImportJob.Status.FAILED, error=str(WORKER_STOPPED))
         raise
+    else:
+        if dry_run:
+            keep_upload = finish_preview(job, result, len(dataset))
+            return job.status
     finally:
         del HistoricalRecords.context.request
-        storage.remove()
+        if not keep_upload:
+            storage.remove()
         cache.delete(progress_key(job.pk))
     if result.has_errors():
         # An error the rows did not cause (the library records it against a row): its words.
@@ -139,3 +161,51 @@ def import_in_background(job_id):
         unchanged=result.totals[RowResult.IMPORT_TYPE_SKIP],
     )
     return job.status
+
+
+def finish_preview(job, result, rows):
+    """Keep what the preview page shows, as the library's preview would show it: the errors
+    by row and column, else the changed rows field by field. Whether the upload stays for the
+    confirm (only a file that would import cleanly)."""
+    crash = next((e for e in result.base_errors if not isinstance(e.error, FileRefused)), None)
+    if crash is not None:
+        # Not the file's fault: the page says the preview stopped, in the error's words.
+        job.finish(ImportJob.Status.FAILED, error=str(crash.error) or type(crash.error).__name__)
+        return False
+    errors = [
+        {"row": number, "messages": [str(error.error) for error in row_errors]}
+        for number, row_errors in result.row_errors()
+    ]
+    errors.append({"row": None, "messages": [str(error.error) for error in result.base_errors]})
+    invalid = [
+        {
+            "row": row.number,
+            "messages": [
+                f"{field}: {message}"
+                for field, messages in row.field_specific_errors.items()
+                for message in messages
+            ]
+            + [str(message) for message in row.non_field_specific_errors],
+        }
+        for row in result.invalid_rows
+    ]
+    errors = [error for error in [*errors, *invalid] if error["messages"]]
+    changes = [
+        {
+            "title": row.object_repr,
+            "type": row.import_type,
+            # diff_prettyHtml's markup, which escapes the cells it wraps (resources/diff.py).
+            "fields": [[str(header), str(html)] for header, html in row.diff or []],
+        }
+        for row in result.valid_rows()[:PREVIEW_ROWS_SHOWN]
+    ]
+    job.preview = {**job.preview, "errors": errors, "changes": changes}
+    job.finish(
+        ImportJob.Status.DONE,
+        rows_done=rows,
+        new=result.totals[RowResult.IMPORT_TYPE_NEW],
+        updated=result.totals[RowResult.IMPORT_TYPE_UPDATE]
+        + result.totals[RowResult.IMPORT_TYPE_DELETE],
+        unchanged=result.totals[RowResult.IMPORT_TYPE_SKIP],
+    )
+    return not errors

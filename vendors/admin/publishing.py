@@ -43,10 +43,20 @@ class PublisherImportMixin:
     def get_tmp_storage_class_kwargs(self):
         return {"MEDIA_FOLDER": UPLOAD_FOLDER}
 
+    def create_import_form(self, request):
+        # One form per request: the background check and the library's preview read the
+        # same cleaned file (the mapping step hands its stored file on only once).
+        if not hasattr(request, "_import_form"):
+            request._import_form = super().create_import_form(request)
+        return request._import_form
+
     def import_action(self, request, **kwargs):
         # The library keeps every upload it previews; only one that can be confirmed may wait.
         if request.method == "POST" and self.has_import_permission(request):
             discard_stale_uploads()
+            import_form = self.create_import_form(request)
+            if import_form.is_valid() and (job := self.background_preview(request, import_form)):
+                return redirect(self.import_job_url(job))
         confirmable = False
         try:
             response = super().import_action(request, **kwargs)
@@ -81,6 +91,42 @@ class PublisherImportMixin:
             return redirect(self.import_url())
         finally:
             self.discard_upload(name)
+
+    def background_preview(self, request, import_form):
+        """A file too long to preview within a request is checked by the task worker, whose
+        page then shows the preview and the confirm: its job. None for a short or unreadable
+        file, which the library previews (or refuses) as usual."""
+        format_class = self.get_import_formats()[int(import_form.cleaned_data["format"])]
+        input_format = format_class(encoding=self.from_encoding)
+        import_file = import_form.cleaned_data["import_file"]
+        try:
+            rows = len(input_format.create_dataset(b"".join(import_file.chunks())))
+        except Exception:  # The parsers raise anything: the library says why, in its preview.
+            return None
+        finally:
+            import_file.seek(0)
+        if rows <= settings.IMPORT_BACKGROUND_PREVIEW_ROWS:
+            return None
+        from ..tasks import preview_in_background
+
+        storage = self.write_to_tmp_storage(import_file, input_format)
+        import_file.tmp_storage_name = storage.name
+        confirm_form = self.create_confirm_form(request, import_form=import_form)
+        resource_class = self.choose_import_resource_class(import_form, request)
+        job = ImportJob.objects.create(
+            kind=ImportJob.Kind.PREVIEW,
+            created_by=request.user,
+            upload_name=storage.name,
+            original_file_name=import_file.name,
+            format_path=f"{format_class.__module__}.{format_class.__qualname__}",
+            encoding="" if input_format.is_binary() else self.from_encoding or "",
+            resource_path=f"{resource_class.__module__}.{resource_class.__qualname__}",
+            column_mapping=import_form.cleaned_data.get("column_mapping") or {},
+            rows_total=rows,
+            preview={"confirm": confirm_form.initial},
+        )
+        transaction.on_commit(lambda: self.enqueue(preview_in_background, job))
+        return job
 
     def background_job(self, request, confirm_form):
         """A file too long to import within a request goes to the task worker: its job."""
@@ -125,6 +171,8 @@ class PublisherImportMixin:
 
         job = get_object_or_404(ImportJob, pk=job_id)
         done = rows_done(job)
+        confirmable = job.is_preview and job.status == ImportJob.Status.DONE
+        confirmable = confirmable and not job.preview.get("errors")
         context = {
             **self.admin_site.each_context(request),
             "title": _("Import of %(file)s") % {"file": job.original_file_name},
@@ -137,6 +185,15 @@ class PublisherImportMixin:
                 current_app=self.admin_site.name,
             ),
             "import_url": self.import_url(),
+            "confirm_form": self.confirm_form_class(initial=job.preview["confirm"])
+            if confirmable
+            else None,
+            "process_import_url": reverse(
+                f"admin:{self.opts.app_label}_{self.opts.model_name}_process_import",
+                current_app=self.admin_site.name,
+            ),
+            "shown_changes": len(job.preview.get("changes", [])),
+            "all_changes": job.new + job.updated,
         }
         return TemplateResponse(request, "admin/vendors/import_job.html", context)
 

@@ -52,6 +52,12 @@ class ImportJob(models.Model):
         DONE = "done", _("Finished")
         FAILED = "failed", _("Failed")
 
+    class Kind(models.TextChoices):
+        IMPORT = "import", _("Import")
+        # The dry run before the confirm: it writes nothing, and ends in the same preview
+        # as a short file's, with the confirm button if the file imports cleanly.
+        PREVIEW = "preview", _("Preview")
+
     # Random, so that the progress page's address names one import and guesses none.
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     created_by = models.ForeignKey(
@@ -60,6 +66,7 @@ class ImportJob(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
     finished_at = models.DateTimeField(null=True, blank=True)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
+    kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.IMPORT)
     # Where the upload waits, as the preview stored it, and how to read it.
     upload_name = models.CharField(max_length=255)
     original_file_name = models.CharField(max_length=255, blank=True)
@@ -75,6 +82,8 @@ class ImportJob(models.Model):
     updated = models.PositiveIntegerField(default=0)
     unchanged = models.PositiveIntegerField(default=0)
     error = models.TextField(blank=True)
+    # A preview's outcome: the rows' errors, the changes to show, and the confirm form.
+    preview = models.JSONField(default=dict, blank=True)
 
     class Meta:
         ordering = ["-created_at"]
@@ -82,6 +91,10 @@ class ImportJob(models.Model):
 
     def __str__(self):
         return f"{self.original_file_name} ({self.get_status_display()})"
+
+    @property
+    def is_preview(self):
+        return self.kind == self.Kind.PREVIEW
 
     @property
     def finished(self):
