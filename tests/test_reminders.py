@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from aiosmtpd.controller import Controller
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from tests.factories import AgreementFactory, StaffFactory, VendorFactory
 from tests.helpers import ReceivedMail, free_port, run_command
@@ -88,11 +88,22 @@ class FailingAfter(ReceivedMail):
         return await super().handle_DATA(server, session, envelope)
 
 
-@pytest.fixture
-def failing_server(settings):
-    """Like `mail_server`, but the server refuses the third message and every one after."""
-    received = FailingAfter(accepted=2)
-    controller = Controller(received, hostname="127.0.0.1", port=free_port())
+class Refusing(ReceivedMail):
+    """An SMTP server that has no mailbox for `address`."""
+
+    def __init__(self, address):
+        super().__init__()
+        self.address = address
+
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
+        if address == self.address:
+            return "550 5.1.1 No such mailbox"
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
+
+
+def serve(settings, handler):
+    controller = Controller(handler, hostname="127.0.0.1", port=free_port())
     controller.start()
     settings.MAILERS = {
         "default": {
@@ -100,6 +111,23 @@ def failing_server(settings):
             "OPTIONS": {"host": "127.0.0.1", "port": controller.port, "timeout": 5},
         }
     }
+    return controller
+
+
+@pytest.fixture
+def failing_server(settings):
+    """Like `mail_server`, but the server refuses the third message and every one after."""
+    received = FailingAfter(accepted=2)
+    controller = serve(settings, received)
+    yield received
+    controller.stop()
+
+
+@pytest.fixture
+def refusing_server(settings):
+    """Like `mail_server`, but with no mailbox for edna."""
+    received = Refusing("edna@district.example")
+    controller = serve(settings, received)
     yield received
     controller.stop()
 
@@ -264,6 +292,40 @@ def test_after_the_server_fails_half_way_a_rerun_sends_only_the_rest(failing_ser
 
     assert send() == (0, "", "")
     assert len(failing_server.messages) == 4
+
+
+def test_an_address_the_server_refuses_holds_back_no_one_else(refusing_server, staff):
+    StaffFactory(username="ada", email="ada@district.example", role=EDITOR)
+    expiring()
+
+    status, _out, err = send()
+
+    assert status == 1
+    assert "the mail server refused edna@district.example" in err
+    assert sorted(m["To"] for m in refusing_server.messages) == [
+        "ada@district.example",
+        "paul@district.example",
+    ]
+    refused = ReminderDelivery.objects.get(email="edna@district.example")
+    assert refused.sent_at is None
+    assert "No such mailbox" in refused.failure
+
+    # Once the address is right (here: the mailbox exists), only edna is sent hers.
+    refusing_server.address = None
+    assert send() == (0, "", "")
+    assert [m["To"] for m in refusing_server.messages][2:] == ["edna@district.example"]
+
+
+def test_the_digest_is_in_the_site_language_whatever_language_is_active(mail_server, staff):
+    quiet_agreement(vendor=VendorFactory(name="Reading Log"), next_review_due=TODAY - days(5))
+    translation.activate("es")
+
+    send_reminders()
+
+    [message, _] = mail_server.messages
+    assert message["Content-Language"] == "en"
+    assert "- Review overdue: 1" in body_of(message)
+    assert translation.get_language() == "es"
 
 
 def test_an_unreachable_server_sends_nothing_and_the_next_run_sends_to_everyone(

@@ -103,6 +103,8 @@ class Outcome:
     sent: int = 0
     pending: int = 0
     error: Exception | None = None
+    # Addresses the server refused, which wait for the next run (and a corrected address).
+    refused: list[str] = field(default_factory=list)
 
     @property
     def no_one_to_tell(self):
@@ -172,15 +174,33 @@ def send_reminders(today=None, now=None):
         )
         for delivery in pending
     ]
-    delivery_of = {
-        id(message): delivery for message, delivery in zip(messages, pending, strict=True)
-    }
-    try:
-        for message in mail.send_each(messages):
-            delivery = delivery_of[id(message)]
-            ReminderDelivery.objects.filter(pk=delivery.pk).update(sent_at=timezone.now())
-            outcome.sent += 1
-            outcome.pending -= 1
-    except (smtplib.SMTPException, OSError) as error:
-        outcome.error = error
+    deliver(list(zip(pending, messages, strict=True)), outcome)
     return outcome
+
+
+def deliver(queue, outcome):
+    """Send each (delivery, message), marking each delivery sent as its message goes.
+
+    An address the server refuses (a typo, a mailbox gone) is noted on its delivery and
+    skipped, so that it does not hold back everyone after it; any other failure (the server
+    unreachable, or refusing mail altogether) stops the run, and what is left waits.
+    """
+    while queue:
+        done = 0
+        try:
+            for _message in mail.send_each([message for _delivery, message in queue]):
+                ReminderDelivery.objects.filter(pk=queue[done][0].pk).update(
+                    sent_at=timezone.now(), failure=""
+                )
+                done += 1
+                outcome.sent += 1
+                outcome.pending -= 1
+            return
+        except smtplib.SMTPRecipientsRefused as error:
+            refused = queue[done][0]
+            ReminderDelivery.objects.filter(pk=refused.pk).update(failure=str(error)[:500])
+            outcome.refused.append(refused.email)
+            queue = queue[done + 1 :]
+        except (smtplib.SMTPException, OSError) as error:
+            outcome.error = error
+            return

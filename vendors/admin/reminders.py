@@ -26,8 +26,11 @@ class ReadOnlyAdminMixin:
 class ReminderDeliveryInline(ReadOnlyAdminMixin, admin.TabularInline):
     model = ReminderDelivery
     extra = 0
-    fields = ["email", "user", "sent_at"]
+    fields = ["email", "user", "sent_at", "failure"]
     readonly_fields = fields
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("user")
 
 
 @admin.register(ReminderRun)
@@ -65,9 +68,9 @@ class ReminderRunAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
 
 @admin.register(ReminderDelivery)
 class ReminderDeliveryAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
-    list_display = ["email", "run", "sent_at"]
+    list_display = ["email", "run", "sent_at", "failure"]
     list_filter = [("sent_at", admin.EmptyFieldListFilter), "run__frequency"]
     search_fields = ["email", "run__period"]
     list_select_related = ["run"]
-    fields = ["run", "user", "email", "sent_at"]
+    fields = ["run", "user", "email", "sent_at", "failure"]
     readonly_fields = fields

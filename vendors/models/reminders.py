@@ -92,6 +92,12 @@ class ReminderDelivery(models.Model):
     # As it was when the digest was due: the record says where it went.
     email = models.EmailField(_("email"))
     sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
+    failure = models.CharField(
+        _("refused"),
+        max_length=500,
+        blank=True,
+        help_text=_("What the mail server said when it last refused this address."),
+    )
 
     class Meta:
         verbose_name = _("reminder delivery")

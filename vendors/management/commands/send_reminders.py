@@ -31,6 +31,16 @@ class Command(BaseCommand):
                 },
                 returncode=1,
             )
+        if outcome.refused:
+            raise CommandError(
+                _(
+                    "Reminders for %(period)s: the mail server refused %(addresses)s (see "
+                    "Reminder deliveries in the admin). Correct the address; the next run "
+                    "tries again."
+                )
+                % {"period": run.period, "addresses": ", ".join(outcome.refused)},
+                returncode=1,
+            )
         if outcome.no_one_to_tell:
             # Something needs action and no one can be told: cron should say so.
             raise CommandError(
