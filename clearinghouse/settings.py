@@ -381,3 +381,9 @@ SILENCED_SYSTEM_CHECKS = ["django_ratelimit.W001"]
 ADMIN_URL = env.str("ADMIN_URL", default="admin/")
 
 FIXTURE_DIRS = [BASE_DIR / "fixtures"]
+
+# How often `manage.py send_reminders` mails staff their digest of what needs action: at
+# most once per day or per ISO week (Monday to Sunday), however often cron runs it.
+REMINDER_PERIOD = env.str("REMINDER_PERIOD", default="weekly")
+if REMINDER_PERIOD not in ("daily", "weekly"):
+    raise ImproperlyConfigured(f"REMINDER_PERIOD must be daily or weekly, not {REMINDER_PERIOD!r}.")

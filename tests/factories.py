@@ -1,6 +1,8 @@
 import datetime
 
 import factory
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
 
 from vendors.models import (
     Agreement,
@@ -155,3 +157,22 @@ class SecurityIncidentFactory(factory.django.DjangoModelFactory):
     def elements(self, create, extracted, **kwargs):
         if create and extracted:
             self.elements.set(extracted)
+
+
+class StaffFactory(factory.django.DjangoModelFactory):
+    """A staff member; `role="Clearinghouse editor"` (or publisher) puts them in that group,
+    which the roles migration made."""
+
+    class Meta:
+        model = get_user_model()
+        django_get_or_create = ["username"]
+        skip_postgeneration_save = True
+
+    username = factory.Sequence(lambda n: f"staff{n}")
+    email = factory.LazyAttribute(lambda user: f"{user.username}@district.example")
+    is_staff = True
+
+    @factory.post_generation
+    def role(self, create, extracted, **kwargs):
+        if create and extracted:
+            self.groups.add(Group.objects.get(name=extracted))

@@ -6,6 +6,7 @@ from django.template.response import TemplateResponse
 from django.utils.translation import gettext_lazy as _
 
 from ..keeping_current import action_sections
+from ..models import ReminderRun
 
 
 def dashboard_view(request):
@@ -16,5 +17,8 @@ def dashboard_view(request):
         **admin.site.each_context(request),
         "title": _("What needs action"),
         "sections": action_sections(),
+        # Whether cron's `send_reminders` runs, and when staff were last told.
+        "last_reminder": ReminderRun.objects.last_sent(),
+        "last_reminder_check": ReminderRun.objects.order_by("-checked_at").first(),
     }
     return TemplateResponse(request, "admin/dashboard.html", context)

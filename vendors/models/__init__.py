@@ -41,4 +41,5 @@ from .records import (
     listed_records_q,
     public_records_q,
 )
+from .reminders import ReminderDelivery, ReminderFrequency, ReminderRun
 from .titles import Vendor, VendorSlugRedirect, fold_for_search
