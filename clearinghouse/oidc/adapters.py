@@ -29,6 +29,9 @@ class AccountAdapter(DefaultAccountAdapter):
     def get_login_redirect_url(self, request):
         return reverse("admin:index")
 
+    def get_signup_redirect_url(self, request):
+        return reverse("admin:index")
+
     def add_message(self, *args, **kwargs):
         # allauth's "Successfully signed in" would greet staff in a catalog we do not keep.
         pass
@@ -107,8 +110,6 @@ class SocialAccountAdapter(DefaultSocialAccountAdapter):
 
     def populate_user(self, request, sociallogin, data):
         user = super().populate_user(request, sociallogin, data)
-        person = person_from_claims(claims_of(sociallogin))
-        user.email = person.email
         user.is_staff = True
         return user
 
