@@ -159,4 +159,9 @@ def oidc(settings, identity_provider):
     settings.OIDC_ROLES_CLAIM = "groups"
     settings.OIDC_EDITOR_VALUES = ["clearinghouse-editors"]
     settings.OIDC_PUBLISHER_VALUES = ["clearinghouse-publishers"]
+    # As settings.py does for the issuer: the sign-in form's redirect goes there.
+    settings.SECURE_CSP = {
+        **settings.SECURE_CSP,
+        "form-action": [*settings.SECURE_CSP["form-action"], identity_provider.issuer],
+    }
     return identity_provider
