@@ -14,7 +14,7 @@ from django.core.management.base import SystemCheckError
 from django.urls import reverse
 
 from clearinghouse.oidc import login_url
-from tests.helpers import free_port
+from tests.helpers import free_port, validation_messages
 
 pytestmark = pytest.mark.django_db
 
@@ -350,3 +350,15 @@ def test_an_issuer_without_its_client_is_a_configuration_error(settings):
     settings.OIDC_CLIENT_SECRET = ""
     with pytest.raises(SystemCheckError, match="OIDC_CLIENT_SECRET"):
         call_command("check")
+
+
+def test_the_sign_in_pages_are_valid_html(client, oidc, district, java, tmp_path, settings):
+    documents = {
+        "refused": sign_in(client, oidc, "eve", **staff_claims(email="eve@elsewhere.example")),
+        "failed": come_back(client, with_query(authorize(start(client), "eve"), state="forged")),
+        "confirm": client.get(login_url()),
+    }
+    settings.OIDC_ISSUER = f"http://127.0.0.1:{free_port()}"
+    documents["unavailable"] = client.post(login_url(), {"process": "login"})
+    pages = {name: response.content.decode() for name, response in documents.items()}
+    assert validation_messages(java, pages, tmp_path) == {}
