@@ -11,6 +11,7 @@ from allauth.socialaccount.internal import statekit
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.core.management.base import SystemCheckError
+from django.test import Client
 from django.urls import reverse
 
 from clearinghouse.oidc import login_url
@@ -362,3 +363,26 @@ def test_the_sign_in_pages_are_valid_html(client, oidc, district, java, tmp_path
     documents["unavailable"] = client.post(login_url(), {"process": "login"})
     pages = {name: response.content.decode() for name, response in documents.items()}
     assert validation_messages(java, pages, tmp_path) == {}
+
+
+def test_a_provider_that_goes_down_mid_sign_in_gives_the_503(client, oidc, settings):
+    oidc.set_user("ana", **staff_claims())
+    callback = authorize(start(client), "ana")
+    settings.OIDC_ISSUER = f"http://127.0.0.1:{free_port()}"
+    response = come_back(client, callback)
+    assert response.status_code == HTTPStatus.SERVICE_UNAVAILABLE
+    assert not get_user_model().objects.exists()
+
+
+def test_the_admin_lists_linked_accounts_but_not_allauths_apps(admin_client, oidc):
+    sign_in(Client(), oidc, "ana", **staff_claims())
+    response = admin_client.get(reverse("admin:socialaccount_socialaccount_changelist"))
+    assert response.status_code == HTTPStatus.OK
+    assert "ana" in page_text(response)
+    prefix = reverse("admin:index")
+    for model in (
+        "socialaccount/socialapp/",
+        "socialaccount/socialtoken/",
+        "account/emailaddress/",
+    ):
+        assert admin_client.get(prefix + model).status_code == HTTPStatus.NOT_FOUND

@@ -1,17 +1,15 @@
-import requests
 from allauth.socialaccount.providers.openid_connect.provider import OpenIDConnectProvider
 from django.utils.crypto import get_random_string
 
-from .pages import unavailable
-
 
 class DistrictProvider(OpenIDConnectProvider):
-    """allauth's OpenID Connect provider, with a nonce, and a 503 when the provider is down.
+    """allauth's OpenID Connect provider, with a nonce.
 
     allauth checks the state and (with PKCE) the code verifier, but sends no nonce; the
     nonce, kept with the state in the session, ties the ID token to this very sign-in
     (`SocialAccountAdapter.pre_social_login` compares them). Discovery happens here, on
-    the click, never while the site starts or renders the login page.
+    the click, never while the site starts or renders the login page (`urls.py` turns an
+    unreachable provider into a 503).
     """
 
     def redirect(self, request, process, next_url=None, data=None, **kwargs):
@@ -20,9 +18,6 @@ class DistrictProvider(OpenIDConnectProvider):
         if auth_params is None:
             auth_params = self.get_auth_params()
         auth_params["nonce"] = nonce
-        try:
-            return super().redirect(
-                request, process, next_url, data, auth_params=auth_params, nonce=nonce, **kwargs
-            )
-        except requests.RequestException as error:
-            return unavailable(request, error)
+        return super().redirect(
+            request, process, next_url, data, auth_params=auth_params, nonce=nonce, **kwargs
+        )
