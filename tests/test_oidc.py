@@ -386,3 +386,20 @@ def test_the_admin_lists_linked_accounts_but_not_allauths_apps(admin_client, oid
         "account/emailaddress/",
     ):
         assert admin_client.get(prefix + model).status_code == HTTPStatus.NOT_FOUND
+
+
+def test_the_sign_in_returns_to_the_admin_page_asked_for(client, oidc):
+    wanted = reverse("admin:auth_group_changelist")
+    page = page_text(client.get(reverse("admin:login"), {"next": wanted}))
+    assert f'name="next" value="{wanted}"' in page
+    oidc.set_user("ana", **staff_claims())
+    response = client.post(login_url(), {"process": "login", "next": wanted})
+    response = come_back(client, authorize(response["Location"], "ana"))
+    assert response["Location"] == wanted
+
+
+def test_the_sign_in_never_returns_to_another_site(client, oidc):
+    oidc.set_user("ana", **staff_claims())
+    response = client.post(login_url(), {"process": "login", "next": "https://evil.example/"})
+    response = come_back(client, authorize(response["Location"], "ana"))
+    assert response["Location"] == reverse("admin:index")
