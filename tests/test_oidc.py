@@ -15,6 +15,7 @@ from django.test import Client
 from django.urls import reverse
 
 from clearinghouse.oidc import login_url
+from clearinghouse.oidc.claims import Refusal, person_from_claims
 from tests.helpers import free_port, validation_messages
 
 pytestmark = pytest.mark.django_db
@@ -403,3 +404,23 @@ def test_the_sign_in_never_returns_to_another_site(client, oidc):
     response = client.post(login_url(), {"process": "login", "next": "https://evil.example/"})
     response = come_back(client, authorize(response["Location"], "ana"))
     assert response["Location"] == reverse("admin:index")
+
+
+def test_a_single_string_claim_can_carry_a_role(settings, oidc):
+    # Google sends no groups: the README's recipe names people by address instead.
+    settings.OIDC_ROLES_CLAIM = "email"
+    settings.OIDC_PUBLISHER_VALUES = ["Privacy.Officer@district.example"]
+    person = person_from_claims({"email": "privacy.officer@district.example"})
+    assert person.groups == ["Clearinghouse publisher"]
+
+
+@pytest.mark.parametrize("verified", [True, "true", "True"])
+def test_email_verified_may_come_as_a_string(verified, oidc):
+    claims = {**staff_claims(), "email_verified": verified}
+    assert person_from_claims(claims).email == "ana@district.example"
+
+
+@pytest.mark.parametrize("groups", [{"nested": EDITORS}, 42, None])
+def test_a_roles_claim_of_another_shape_gives_no_role(groups, oidc):
+    with pytest.raises(Refusal, match="no_role"):
+        person_from_claims({**staff_claims(), "groups": groups})
