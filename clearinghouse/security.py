@@ -8,6 +8,7 @@ from axes.backends import AxesStandaloneBackend
 from axes.helpers import get_client_username
 from axes.models import AccessAttempt
 from django.conf import settings
+from django.contrib.auth.backends import ModelBackend
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
 from django.db.models import Sum
 from django.dispatch import receiver
@@ -76,8 +77,19 @@ def lockout_length(request):
 
 @receiver(user_logged_in)
 def log_login(sender, request, user, **kwargs):
+    method = (
+        "identity_provider"
+        if getattr(user, "backend", "").startswith("clearinghouse.oidc.")
+        else "password"
+    )
     logger.info(
-        "login", extra={"event": "login", "username": user.get_username(), "ip": client_ip(request)}
+        "login",
+        extra={
+            "event": "login",
+            "username": user.get_username(),
+            "ip": client_ip(request),
+            "method": method,
+        },
     )
 
 
@@ -113,3 +125,22 @@ class LockoutBackend(AxesStandaloneBackend):
         if request is None:
             return None
         return super().authenticate(request, username, password, **kwargs)
+
+
+class PasswordBackend(ModelBackend):
+    """Django's password check; with PASSWORD_SIGN_IN=superusers, for superusers alone.
+
+    Anyone else is refused exactly as a wrong password is (counted by the lockout, logged as
+    a failure), so the form never tells a guesser that a password was right.
+    """
+
+    def authenticate(self, request, username=None, password=None, **kwargs):
+        user = super().authenticate(request, username, password, **kwargs)
+        if user is not None and superusers_only_by_password() and not user.is_superuser:
+            return None
+        return user
+
+
+def superusers_only_by_password():
+    """PASSWORD_SIGN_IN=superusers: staff sign in through the identity provider alone."""
+    return settings.PASSWORD_SIGN_IN == "superusers"  # noqa: S105 (a setting's value)

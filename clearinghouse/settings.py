@@ -9,6 +9,7 @@ import os
 import tempfile
 from datetime import timedelta
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import environ
 from django.core.exceptions import ImproperlyConfigured
@@ -167,7 +168,10 @@ PUBLIC_PAGE_MAX_AGE = env.int("PUBLIC_PAGE_MAX_AGE", default=60)
 # django-axes first: it refuses a locked-out username or address before any password check.
 AUTHENTICATION_BACKENDS = [
     "clearinghouse.security.LockoutBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    # Django's password check, which PASSWORD_SIGN_IN may keep for superusers alone.
+    "clearinghouse.security.PasswordBackend",
+    # Not a sign-in method: it keeps the sessions of people the identity provider signed in.
+    "clearinghouse.oidc.backends.IdentityProviderBackend",
 ]
 
 AUTH_PASSWORD_VALIDATORS = [
@@ -387,3 +391,53 @@ FIXTURE_DIRS = [BASE_DIR / "fixtures"]
 REMINDER_PERIOD = env.str("REMINDER_PERIOD", default="weekly")
 if REMINDER_PERIOD not in ("daily", "weekly"):
     raise ImproperlyConfigured(f"REMINDER_PERIOD must be daily or weekly, not {REMINDER_PERIOD!r}.")
+
+# Staff sign-in with the district's OpenID Connect provider (Entra ID, Google Workspace),
+# through django-allauth (clearinghouse/oidc/). Off until OIDC_ISSUER is set; the provider is
+# first contacted when someone clicks the button, so the site starts while it is down.
+OIDC_ISSUER = env.str("OIDC_ISSUER", default="").rstrip("/")
+OIDC_CLIENT_ID = env.str("OIDC_CLIENT_ID", default="")
+OIDC_CLIENT_SECRET = env.str("OIDC_CLIENT_SECRET", default="")
+OIDC_ALLOWED_DOMAINS = [
+    domain.strip().lstrip("@").lower()
+    for domain in env.list("OIDC_ALLOWED_DOMAINS", default=DISTRICT_EMAIL_DOMAINS)
+    if domain.strip()
+]
+OIDC_ROLES_CLAIM = env.str("OIDC_ROLES_CLAIM", default="groups")
+OIDC_EDITOR_VALUES = env.list("OIDC_EDITOR_VALUES", default=[])
+OIDC_PUBLISHER_VALUES = env.list("OIDC_PUBLISHER_VALUES", default=[])
+# "superusers": staff sign in only through the identity provider; the password form is left
+# to a break-glass superuser made with createsuperuser.
+PASSWORD_SIGN_IN = env.str("PASSWORD_SIGN_IN", default="all")
+if PASSWORD_SIGN_IN not in {"all", "superusers"}:
+    raise ImproperlyConfigured("PASSWORD_SIGN_IN must be all or superusers.")
+INSTALLED_APPS += [
+    "allauth",
+    "allauth.account",
+    "allauth.socialaccount",
+    "allauth.socialaccount.providers.openid_connect",
+]
+# allauth's request context; before axes, which must stay last.
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("axes.middleware.AxesMiddleware"),
+    "allauth.account.middleware.AccountMiddleware",
+)
+ACCOUNT_ADAPTER = "clearinghouse.oidc.adapters.AccountAdapter"
+SOCIALACCOUNT_ADAPTER = "clearinghouse.oidc.adapters.SocialAccountAdapter"
+# The provider has vouched for the address (email_verified is checked): allauth sends no mail.
+ACCOUNT_EMAIL_VERIFICATION = "none"
+SOCIALACCOUNT_EMAIL_VERIFICATION = "none"
+SOCIALACCOUNT_STORE_TOKENS = False
+SOCIALACCOUNT_REQUESTS_TIMEOUT = env.int("OIDC_TIMEOUT", default=5)
+if OIDC_ISSUER:
+    # The login page's form posts here, and its answer redirects to the provider: a
+    # browser applies form-action to that redirect too.
+    _issuer = urlsplit(OIDC_ISSUER)
+    SECURE_CSP["form-action"] = [*SECURE_CSP["form-action"], f"{_issuer.scheme}://{_issuer.netloc}"]
+# The one app is built from the OIDC_ settings by the adapter, never read from the database.
+SOCIALACCOUNT_PROVIDERS = {
+    "openid_connect": {
+        "provider_class": "clearinghouse.oidc.provider.DistrictProvider",
+        "OAUTH_PKCE_ENABLED": True,
+    }
+}

@@ -20,6 +20,9 @@ urlpatterns = [
     path("favicon.ico", favicon),
     # Before the admin site, whose catch-all would otherwise answer for the dashboard.
     path(settings.ADMIN_URL, include("vendors.admin.urls")),
+    # The identity provider's sign-in (allauth's OpenID Connect views only: none of its
+    # account pages), at <ADMIN_URL>oidc/district/login/ and …/login/callback/.
+    path(settings.ADMIN_URL, include("clearinghouse.oidc.urls")),
     path(settings.ADMIN_URL, admin.site.urls),
     *i18n_patterns(path("", include("vendors.urls")), prefix_default_language=False),
 ]

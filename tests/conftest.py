@@ -9,6 +9,7 @@ from django.utils import translation
 
 from tests.factories import AudienceFactory, DistrictProfileFactory
 from tests.helpers import ReceivedMail, free_port, skip_unless_required
+from tests.identity_provider import running_identity_provider
 
 
 @pytest.fixture(autouse=True)
@@ -139,3 +140,28 @@ def mail_server(settings):
     }
     yield received
     controller.stop()
+
+
+@pytest.fixture(scope="session")
+def identity_provider():
+    """A real OpenID Connect provider on loopback (tests/identity_provider.py)."""
+    with running_identity_provider() as provider:
+        yield provider
+
+
+@pytest.fixture
+def oidc(settings, identity_provider):
+    """The district's sign-in configured against the loopback provider."""
+    settings.OIDC_ISSUER = identity_provider.issuer
+    settings.OIDC_CLIENT_ID = "clearinghouse"
+    settings.OIDC_CLIENT_SECRET = "test-client-secret"
+    settings.OIDC_ALLOWED_DOMAINS = ["district.example"]
+    settings.OIDC_ROLES_CLAIM = "groups"
+    settings.OIDC_EDITOR_VALUES = ["clearinghouse-editors"]
+    settings.OIDC_PUBLISHER_VALUES = ["clearinghouse-publishers"]
+    # As settings.py does for the issuer: the sign-in form's redirect goes there.
+    settings.SECURE_CSP = {
+        **settings.SECURE_CSP,
+        "form-action": [*settings.SECURE_CSP["form-action"], identity_provider.issuer],
+    }
+    return identity_provider

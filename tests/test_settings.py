@@ -74,3 +74,32 @@ def test_deploy_check_says_when_mail_would_only_reach_the_console():
     assert result.returncode != 0
     assert "EMAIL_URL is not set" in result.stderr
     assert "SITE_URL is not set" in result.stderr
+
+
+ENTRA_ID = {
+    "OIDC_ISSUER": "https://login.microsoftonline.com/0b6c1a36-0000-4000-8000-000000000000/v2.0",
+    "OIDC_CLIENT_ID": "5f1c2b7e-0000-4000-8000-000000000000",
+    "OIDC_CLIENT_SECRET": "an-entra-client-secret",
+    "OIDC_ALLOWED_DOMAINS": "district.example",
+    "OIDC_ROLES_CLAIM": "roles",
+    "OIDC_EDITOR_VALUES": "Clearinghouse.Editor",
+    "OIDC_PUBLISHER_VALUES": "Clearinghouse.Publisher",
+    "PASSWORD_SIGN_IN": "superusers",
+}
+
+
+def test_deploy_check_is_clean_with_the_districts_sign_in_configured():
+    result = run_deploy_check(**ENTRA_ID)
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_an_issuer_without_its_secret_stops_the_deploy_check():
+    result = run_deploy_check(**{**ENTRA_ID, "OIDC_CLIENT_SECRET": ""})
+    assert result.returncode != 0
+    assert "OIDC_ISSUER is set but OIDC_CLIENT_SECRET is not" in result.stderr
+
+
+def test_a_misspelt_password_sign_in_stops_the_start_with_its_name():
+    result = run_check(DEBUG="true", PASSWORD_SIGN_IN="superuser")
+    assert result.returncode != 0
+    assert "PASSWORD_SIGN_IN must be all or superusers" in result.stderr
