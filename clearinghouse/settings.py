@@ -381,3 +381,6 @@ SILENCED_SYSTEM_CHECKS = ["django_ratelimit.W001"]
 ADMIN_URL = env.str("ADMIN_URL", default="admin/")
 
 FIXTURE_DIRS = [BASE_DIR / "fixtures"]
+
+# Review requests: how long the link that confirms a request's district address works.
+REVIEW_REQUEST_LINK_HOURS = env.int("REVIEW_REQUEST_LINK_HOURS", default=72)

@@ -1,6 +1,7 @@
 import datetime
 
 import factory
+from django.utils import timezone
 
 from vendors.models import (
     Agreement,
@@ -11,6 +12,7 @@ from vendors.models import (
     DestructionTerm,
     DistrictProfile,
     PublicationStatus,
+    ReviewRequest,
     SecurityIncident,
     SharingRecord,
     Subprocessor,
@@ -155,3 +157,20 @@ class SecurityIncidentFactory(factory.django.DjangoModelFactory):
     def elements(self, create, extracted, **kwargs):
         if create and extracted:
             self.elements.set(extracted)
+
+
+class ReviewRequestFactory(factory.django.DjangoModelFactory):
+    """A confirmed request in the queue, as a teacher sent it."""
+
+    class Meta:
+        model = ReviewRequest
+        skip_postgeneration_save = True
+
+    tool_name = factory.Sequence(lambda n: f"Math Tool {n}")
+    website = factory.Sequence(lambda n: f"https://math-tool-{n}.example/")
+    intended_use = "My 4th-grade class, for math practice at school."
+    grades_3_5 = True
+    data_elements_unknown = True
+    requester_email = factory.Sequence(lambda n: f"teacher{n}@district.example")
+    language = "en"
+    confirmed_at = factory.LazyFunction(timezone.now)

@@ -2,3 +2,4 @@
 
 from . import agreements, catalog, imports, titles
 from .titles import VendorAdmin
+from . import requests  # noqa: E402,F401
