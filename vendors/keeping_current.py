@@ -185,7 +185,6 @@ CHECKS = [
 ]
 
 
-
 def days_waiting(review_request, today):
     return (today - timezone.localtime(review_request.created_at).date()).days
 

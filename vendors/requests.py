@@ -6,6 +6,7 @@ A notice is sent after the commit that made it due, and recorded on the request 
 and `manage.py notify_decisions` (cron) sends exactly those, never one twice.
 """
 
+import contextlib
 import logging
 from urllib.parse import urlsplit
 
@@ -32,7 +33,7 @@ from .search import search_terms, vendors_matching
 
 logger = logging.getLogger(__name__)
 
-TOKEN_SALT = "vendors.review-request.confirm"
+TOKEN_SALT = "vendors.review-request.confirm"  # noqa: S105 (a namespace, not a secret)
 SIMILAR_TITLES_SHOWN = 10
 
 
@@ -68,13 +69,14 @@ def pending_request_for(token):
 
 
 def confirm(review_request):
-    """Into the queue. Only one of two racing confirms wins: the other finds it confirmed."""
-    with transaction.atomic():
-        joined = ReviewRequest.objects.filter(
-            pk=review_request.pk, confirmed_at__isnull=True
-        ).update(confirmed_at=timezone.now())
+    """Into the queue. One UPDATE, so that of two racing confirms only one wins: the other
+    finds it confirmed already."""
+    moment = timezone.now()
+    joined = ReviewRequest.objects.filter(pk=review_request.pk, confirmed_at__isnull=True).update(
+        confirmed_at=moment
+    )
     if joined:
-        review_request.refresh_from_db()
+        review_request.confirmed_at = moment
     return bool(joined)
 
 
@@ -109,7 +111,8 @@ def similar_titles(name, website=""):
         .filter(matches)
         .order_by("name", "pk")[:SIMILAR_TITLES_SHOWN]
     )
-    public = set(Vendor.objects.public().filter(pk__in=[t.pk for t in titles]).values_list("pk", flat=True))
+    shown = Vendor.objects.public().filter(pk__in=[title.pk for title in titles])
+    public = set(shown.values_list("pk", flat=True))
     for title in titles:
         title.shown_publicly = title.pk in public
     return titles
@@ -204,7 +207,7 @@ def send_due_notices(requests=None):
     sent = 0
     messages = ((request, notice_for(request)) for request in due)
     try:
-        for request, message in _sent_pairs(messages):
+        for request in _sent_requests(messages):
             decision = request.title.decision if request.title else ""
             ReviewRequest.objects.filter(pk=request.pk).update(
                 decision_notified=decision, notified_at=timezone.now()
@@ -216,27 +219,25 @@ def send_due_notices(requests=None):
     return sent
 
 
-def _sent_pairs(pairs):
+def _sent_requests(pairs):
+    """Each request once its message has gone (mail.send_each)."""
     pairs = list(pairs)
     by_message = {id(message): request for request, message in pairs}
     for message in mail.send_each([message for _request, message in pairs]):
-        yield by_message[id(message)], message
+        yield by_message[id(message)]
 
 
 def send_due_notices_quietly():
     """After a commit: a mail server that is down must not turn a staff save into an error;
     the notices stay due for `notify_decisions`."""
-    try:
+    with contextlib.suppress(OSError):
         send_due_notices()
-    except OSError:
-        pass
 
 
 def send_due_notices_after_commit():
-    """Once per transaction, however many rows it decided or folded."""
-    connection = transaction.get_connection()
-    if not any(entry[1] is send_due_notices_quietly for entry in connection.run_on_commit):
-        send_due_notices_after_commit()
+    """After this transaction commits. Registered once per row it decides or folds: the
+    first run sends and records them all, and the others find nothing due (one query)."""
+    transaction.on_commit(send_due_notices_quietly)
 
 
 # A title's decision decides the requests that became it ---------------------------------------

@@ -1,5 +1,10 @@
 """The staff admin, one module per concept. Importing them registers every admin class."""
 
-from . import agreements, catalog, imports, titles
+from . import (
+    agreements,
+    catalog,
+    imports,
+    requests,
+    titles,
+)
 from .titles import VendorAdmin
-from . import requests  # noqa: E402,F401

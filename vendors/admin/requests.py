@@ -49,6 +49,7 @@ class ReviewRequestAdmin(SimpleHistoryAdmin):
     autocomplete_fields = ["title", "duplicate_of"]
     actions = ["create_draft_titles", "mark_as_duplicates"]
     readonly_fields = [
+        "title_link",
         "requester_email",
         "language",
         "grade_list",
@@ -61,7 +62,7 @@ class ReviewRequestAdmin(SimpleHistoryAdmin):
         "updated_at",
     ]
     fieldsets = [
-        (None, {"fields": ["status", "title", "duplicate_of"]}),
+        (None, {"fields": ["status", ("title", "title_link"), "duplicate_of"]}),
         (
             _("The request"),
             {
@@ -109,7 +110,7 @@ class ReviewRequestAdmin(SimpleHistoryAdmin):
             return "—"
         return (timezone.now() - review_request.created_at).days
 
-    @admin.display(description=_("title"), ordering="title__name")
+    @admin.display(description=_("title page"), ordering="title__name")
     def title_link(self, review_request):
         if review_request.title is None:
             return "—"
@@ -139,7 +140,9 @@ class ReviewRequestAdmin(SimpleHistoryAdmin):
     @admin.action(description=_("Create a draft title from each selected request"))
     def create_draft_titles(self, request, queryset):
         if not request.user.has_perm("vendors.add_vendor"):
-            self.message_user(request, _("Only staff who may add titles can do this."), messages.ERROR)
+            self.message_user(
+                request, _("Only staff who may add titles can do this."), messages.ERROR
+            )
             return
         waiting = list(queryset.filter(title__isnull=True, duplicate_of__isnull=True))
         with transaction.atomic():

@@ -41,5 +41,5 @@ from .records import (
     listed_records_q,
     public_records_q,
 )
-from .titles import Vendor, VendorSlugRedirect, fold_for_search
 from .requests import GRADE_BANDS, OPEN_STATUSES, RequestStatus, ReviewRequest, is_final
+from .titles import Vendor, VendorSlugRedirect, fold_for_search

@@ -34,10 +34,10 @@ OPEN_STATUSES = (RequestStatus.NEW, RequestStatus.IN_REVIEW, RequestStatus.WAITI
 # The grade bands a tool may be used in: (model field, label), in school order.
 GRADE_BANDS = [
     ("grades_pk", _("Pre-K")),
-    ("grades_k_2", _("K–2")),
-    ("grades_3_5", _("3–5")),
-    ("grades_6_8", _("6–8")),
-    ("grades_9_12", _("9–12")),
+    ("grades_k_2", _("K–2")),  # noqa: RUF001 (an en dash, as print writes a range)
+    ("grades_3_5", _("3–5")),  # noqa: RUF001
+    ("grades_6_8", _("6–8")),  # noqa: RUF001
+    ("grades_9_12", _("9–12")),  # noqa: RUF001
 ]
 
 
@@ -75,11 +75,12 @@ class ReviewRequest(models.Model):
         _("how and with whom it will be used"),
         help_text=_("Which classes or groups, for what, and who will sign in."),
     )
-    grades_pk = models.BooleanField(_("Pre-K"), default=False)
-    grades_k_2 = models.BooleanField(_("K–2"), default=False)
-    grades_3_5 = models.BooleanField(_("3–5"), default=False)
-    grades_6_8 = models.BooleanField(_("6–8"), default=False)
-    grades_9_12 = models.BooleanField(_("9–12"), default=False)
+    # One boolean per grade band: a plain filter on SQLite and PostgreSQL alike.
+    grades_pk = models.BooleanField(_("used in Pre-K"), default=False)
+    grades_k_2 = models.BooleanField(_("used in grades K to 2"), default=False)
+    grades_3_5 = models.BooleanField(_("used in grades 3 to 5"), default=False)
+    grades_6_8 = models.BooleanField(_("used in grades 6 to 8"), default=False)
+    grades_9_12 = models.BooleanField(_("used in grades 9 to 12"), default=False)
     data_elements = models.ManyToManyField(
         DataElement,
         blank=True,
@@ -155,7 +156,9 @@ class ReviewRequest(models.Model):
         indexes = [models.Index(fields=["status", "created_at"], name="review_request_queue")]
 
     def __str__(self):
-        return f"{self.tool_name} ({self.created_at:%Y-%m-%d})" if self.created_at else self.tool_name
+        if self.created_at is None:
+            return self.tool_name
+        return f"{self.tool_name} ({self.created_at:%Y-%m-%d})"
 
     def get_absolute_url(self):
         return reverse("admin:vendors_reviewrequest_change", args=[self.pk])
@@ -174,9 +177,7 @@ class ReviewRequest(models.Model):
                 }
             )
         if self.status == RequestStatus.DECLINED_DUPLICATE and not self.duplicate_of_id:
-            raise ValidationError(
-                {"duplicate_of": _("Name the first request for this tool.")}
-            )
+            raise ValidationError({"duplicate_of": _("Name the first request for this tool.")})
         if self.duplicate_of_id and self.duplicate_of_id == self.pk:
             raise ValidationError({"duplicate_of": _("A request cannot duplicate itself.")})
 

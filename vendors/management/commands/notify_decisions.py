@@ -22,4 +22,6 @@ class Command(BaseCommand):
         except OSError as error:
             self.stderr.write(f"The mail server failed ({error}); what was not sent stays due.")
             raise SystemExit(1) from error
-        self.stdout.write(f"{sent} notice(s) sent; {forgotten} expired unconfirmed request(s) removed.")
+        self.stdout.write(
+            f"{sent} notice(s) sent; {forgotten} expired unconfirmed request(s) removed."
+        )
