@@ -36,10 +36,10 @@ class ReviewRequestAdmin(SimpleHistoryAdmin):
         "tool_name",
         "status",
         "days_waiting",
-        "requester_email",
-        "created_at",
         "title_link",
         "duplicate_of",
+        "requester_email",
+        "created_at",
     ]
     list_filter = ["status", "language", "data_elements_unknown"]
     # Each status's count beside it in the filter: the queue's size at a glance.
