@@ -19,6 +19,7 @@ from tests.factories import (
     SharingRecordFactory,
     VendorFactory,
 )
+from tests.helpers import validation_messages
 from vendors.keeping_current import action_sections
 from vendors.models import (
     Decision,
@@ -679,3 +680,30 @@ def test_the_confirm_page_costs_a_fixed_number_of_queries(
         client.get(link)
     with django_assert_max_num_queries(4):
         client.post(link)
+
+
+# Valid HTML and who may work the queue ---------------------------------------------------------
+
+
+def test_the_pages_a_form_posts_to_are_valid_html(client, mail_server, element, java, tmp_path):
+    VendorFactory(name="Fraction Forest", decision=Decision.APPROVED)
+    documents = {
+        "check": client.post(FORM, answers(step="check")).content.decode(),
+        "errors": client.post(FORM, answers(tool_name="", grade_bands=None)).content.decode(),
+    }
+    client.post(FORM, answers(element=element))
+    link = confirmation_link(mail_server, "teacher@district.example")
+    documents["confirm"] = client.get(link).content.decode()
+    documents["unusable"] = client.get("/request/confirm/not-a-token/").content.decode()
+    assert validation_messages(java, documents, tmp_path) == {}
+
+
+def test_an_editor_works_the_queue_but_may_not_delete(editor_client):
+    request = ReviewRequestFactory(tool_name="Fraction Forest")
+    listing = editor_client.get(reverse("admin:vendors_reviewrequest_changelist"))
+    assert listing.status_code == HTTPStatus.OK
+    assert b"Fraction Forest" in listing.content
+    response = run_action(editor_client, "create_draft_titles", [request])
+    assert b"Created 1 draft title" in response.content
+    delete = editor_client.get(reverse("admin:vendors_reviewrequest_delete", args=[request.pk]))
+    assert delete.status_code == HTTPStatus.FORBIDDEN
