@@ -8,7 +8,9 @@ from http import HTTPStatus
 import pytest
 from django.core import signing
 from django.core.management import call_command
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -707,3 +709,19 @@ def test_an_editor_works_the_queue_but_may_not_delete(editor_client):
     assert b"Created 1 draft title" in response.content
     delete = editor_client.get(reverse("admin:vendors_reviewrequest_delete", args=[request.pk]))
     assert delete.status_code == HTTPStatus.FORBIDDEN
+
+
+def test_the_queue_costs_the_same_for_3_requests_as_for_30(admin_client):
+    def queries():
+        with CaptureQueriesContext(connection) as captured:
+            admin_client.get(reverse("admin:vendors_reviewrequest_changelist"))
+        return len(captured)
+
+    title = VendorFactory()
+    for _ in range(3):
+        ReviewRequestFactory(title=title, status=RequestStatus.IN_REVIEW)
+    admin_client.get(reverse("admin:vendors_reviewrequest_changelist"))
+    with_3 = queries()
+    for _ in range(27):
+        ReviewRequestFactory(title=VendorFactory(), status=RequestStatus.IN_REVIEW)
+    assert queries() == with_3 <= 16
