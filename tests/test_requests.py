@@ -128,13 +128,22 @@ def test_the_check_step_matches_by_website_too(client):
     assert b"FF Learning" in page
 
 
-def test_a_draft_under_review_is_named_without_a_link(client):
+def test_a_draft_under_review_is_mentioned_without_its_name_or_link(client):
     draft = VendorFactory(
-        name="Fraction Forest", status=PublicationStatus.DRAFT, decision=Decision.UNDER_REVIEW
+        name="Fraction Forest Deluxe",
+        status=PublicationStatus.DRAFT,
+        decision=Decision.UNDER_REVIEW,
     )
     page = client.post(FORM, answers(step="check")).content.decode()
-    assert "Fraction Forest: <strong>Under review" in page
-    assert draft.get_absolute_url() not in page
+    assert "The district is already reviewing a tool with this name or website" in page
+    assert "Deluxe" not in page and draft.get_absolute_url() not in page
+
+
+def test_a_request_already_in_the_queue_is_mentioned_without_its_requester(client):
+    ReviewRequestFactory(tool_name="Fraction forest", requester_email="first@district.example")
+    page = client.post(FORM, answers(step="check")).content.decode()
+    assert "The district is already reviewing a tool with this name or website" in page
+    assert "first@district.example" not in page
 
 
 def test_the_check_step_says_so_when_nothing_matches(client):

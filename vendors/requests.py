@@ -8,6 +8,7 @@ and `manage.py notify_decisions` (cron) sends exactly those, never one twice.
 
 import contextlib
 import logging
+from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
 from django.conf import settings
@@ -34,7 +35,8 @@ from .search import search_terms, vendors_matching
 logger = logging.getLogger(__name__)
 
 TOKEN_SALT = "vendors.review-request.confirm"  # noqa: S105 (a namespace, not a secret)
-SIMILAR_TITLES_SHOWN = 10
+# The check step lists at most this many titles: enough to spot one's tool.
+SHOWN = 10
 
 
 def is_district_address(address):
@@ -97,25 +99,39 @@ def website_host(url):
     return host.removeprefix("www.")
 
 
+@dataclass
+class SimilarTitles:
+    """What the check step shows: the public titles with a decision that match, and whether
+    the district is already working on a match nobody may see yet (a draft under review, or
+    a request in the queue), which it mentions without naming: drafts stay private."""
+
+    public: list = field(default_factory=list)
+    in_preparation: bool = False
+
+
 def similar_titles(name, website=""):
     """Titles already decided or under review that match the name (the search's word
-    matching) or the website's host. Public ones carry a link; a title still being prepared
-    is named with its decision only, since its page is not public yet."""
+    matching) or the website's host."""
     terms = search_terms(name)
     matches = Q(pk__in=vendors_matching(terms).order_by().values("pk")) if terms else Q(pk=None)
     host = website_host(website)
     if host:
         matches |= Q(website_url__icontains=f"//{host}") | Q(website_url__icontains=f".{host}")
-    titles = list(
-        Vendor.objects.exclude(decision="")
-        .filter(matches)
-        .order_by("name", "pk")[:SIMILAR_TITLES_SHOWN]
+    decided = Vendor.objects.exclude(decision="").filter(matches)
+    public = Vendor.objects.public().order_by()
+    shown = list(decided.filter(pk__in=public.values("pk")).order_by("name", "pk")[:SHOWN])
+    requested = Q(pk=None)
+    if terms:
+        requested = Q()
+        for term in terms:
+            requested &= Q(tool_name__icontains=term)
+    elif host:
+        requested = Q(website__icontains=host)
+    in_preparation = (
+        decided.filter(decision=Decision.UNDER_REVIEW).exclude(pk__in=public.values("pk")).exists()
+        or ReviewRequest.objects.open().filter(requested).exists()
     )
-    shown = Vendor.objects.public().filter(pk__in=[title.pk for title in titles])
-    public = set(shown.values_list("pk", flat=True))
-    for title in titles:
-        title.shown_publicly = title.pk in public
-    return titles
+    return SimilarTitles(shown, in_preparation)
 
 
 # The queue's actions -----------------------------------------------------------------------

@@ -11,6 +11,7 @@ import logging
 from http import HTTPStatus
 
 from django.conf import settings
+from django.db import transaction
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import translation
@@ -84,11 +85,11 @@ class RequestReviewView(FormView):
         review_request.language = translation.get_language()
         if self.staff_email:
             review_request.confirmed_at = now()
+        with transaction.atomic():
             review_request.save()
             form.save_m2m()
+        if self.staff_email:
             return redirect("vendors:request_thanks")
-        review_request.save()
-        form.save_m2m()
         try:
             send_confirmation(review_request)
         except OSError:
