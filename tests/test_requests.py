@@ -607,6 +607,8 @@ def test_the_district_can_show_titles_under_review(client, under_review_title):
     assert page.status_code == HTTPStatus.OK
     assert b"Under review" in page.content
     assert b"The district is reviewing this tool. Until it decides" in page.content
+    assert b"shares no data with Fraction Forest while it reviews it" in page.content
+    assert b"still shares data" not in page.content
     listing = client.get("/vendors/").content.decode()
     assert 'Fraction Forest</a> <span class="usa-tag under-review-tag">Under review' in listing
 
