@@ -441,3 +441,6 @@ SOCIALACCOUNT_PROVIDERS = {
         "OAUTH_PKCE_ENABLED": True,
     }
 }
+
+# Review requests: how long the link that confirms a request's district address works.
+REVIEW_REQUEST_LINK_HOURS = env.int("REVIEW_REQUEST_LINK_HOURS", default=72)

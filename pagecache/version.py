@@ -111,14 +111,30 @@ def _forget_bumps(**kwargs):
         connection._content_version_bumped = False
 
 
+def is_untracked(model, untracked):
+    """The model, its history model, or one of its many-to-many tables, is named."""
+    history_of = getattr(model, "instance_type", None)
+    m2m_of = model._meta.auto_created
+    return any(
+        candidate is not None and candidate._meta.label in untracked
+        for candidate in (model, history_of, m2m_of or None)
+    )
+
+
 def _on_save_or_delete(sender, using=None, **kwargs):
     record_write(using)
 
 
-def track_writes(app_label):
+def track_writes(app_label, untracked=()):
     """Every model of the app, its history models and m2m tables included: no model of it
-    can change a page without moving the version."""
-    models = set(apps.get_app_config(app_label).get_models(include_auto_created=True))
+    can change a page without moving the version. `untracked` names models (by label, e.g.
+    "shop.Enquiry") that no public page shows and that a public form writes: each would
+    otherwise let anyone retire every cached page. Their history and m2m tables follow."""
+    models = {
+        model
+        for model in apps.get_app_config(app_label).get_models(include_auto_created=True)
+        if not is_untracked(model, untracked)
+    }
 
     def on_m2m_changed(sender, action, using=None, **kwargs):
         if action.startswith("post_") and sender in models:

@@ -3,6 +3,7 @@ import datetime
 import factory
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
+from django.utils import timezone
 
 from vendors.models import (
     Agreement,
@@ -13,6 +14,7 @@ from vendors.models import (
     DestructionTerm,
     DistrictProfile,
     PublicationStatus,
+    ReviewRequest,
     SecurityIncident,
     SharingRecord,
     Subprocessor,
@@ -176,3 +178,20 @@ class StaffFactory(factory.django.DjangoModelFactory):
     def role(self, create, extracted, **kwargs):
         if create and extracted:
             self.groups.add(Group.objects.get(name=extracted))
+
+
+class ReviewRequestFactory(factory.django.DjangoModelFactory):
+    """A confirmed request in the queue, as a teacher sent it."""
+
+    class Meta:
+        model = ReviewRequest
+        skip_postgeneration_save = True
+
+    tool_name = factory.Sequence(lambda n: f"Math Tool {n}")
+    website = factory.Sequence(lambda n: f"https://math-tool-{n}.example/")
+    intended_use = "My 4th-grade class, for math practice at school."
+    grades_3_5 = True
+    data_elements_unknown = True
+    requester_email = factory.Sequence(lambda n: f"teacher{n}@district.example")
+    language = "en"
+    confirmed_at = factory.LazyFunction(timezone.now)

@@ -32,6 +32,10 @@ def test_every_public_page_is_valid_html(client, demo_content, java, tmp_path):
         "/ht/vendors/clever/",
         "/es/data-elements/parent-email/",
         "/es/no-such-page/",
+        reverse("vendors:request_review"),
+        reverse("vendors:request_sent"),
+        reverse("vendors:request_thanks"),
+        "/request/confirm/not-a-token/",
     ]
     # The demo content is loaded without history: a new title gives the change log an entry.
     VendorFactory(name="A new title")

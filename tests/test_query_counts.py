@@ -43,6 +43,10 @@ PAGES = [
     "/api/v1/vendors/title-0.json",
     "/es/parent-data/",
     "/ht/vendors/title-0/",
+    "/request/",
+    "/request/sent/",
+    "/request/thanks/",
+    "/es/request/",
 ]
 
 

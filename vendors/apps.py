@@ -10,4 +10,8 @@ class VendorsConfig(AppConfig):
         # In ready(), after every model of the app (history models too) is registered.
         from pagecache.version import track_writes
 
-        track_writes(self.label)
+        # Connects the receivers that decide and notify review requests.
+        from . import requests  # noqa: F401
+
+        # A review request is written by a public form and shown on no public page.
+        track_writes(self.label, untracked={"vendors.ReviewRequest"})

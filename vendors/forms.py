@@ -1,10 +1,12 @@
 from django import forms
+from django.conf import settings
 from django.contrib.admin.widgets import AdminFileWidget
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from .models import SharingRecord
+from .models import GRADE_BANDS, DataElement, ReviewRequest, SharingRecord
+from .requests import is_district_address
 
 # What staff write of a record, in the order the form shows it, before its legal basis.
 RECORD_FIELDS = [
@@ -77,3 +79,104 @@ class AdminDocumentWidget(AdminFileWidget):
                 reverse("admin:vendors_agreement_document", args=[instance.pk, value.field.name])
             )
         return context
+
+
+class ReviewRequestForm(forms.ModelForm):
+    """A district employee's request for the review of a tool. The grade bands are one
+    question (checkboxes) over the model's booleans. `staff_email` (a signed-in staff
+    member's) replaces the address question: the account has proved it already."""
+
+    grade_bands = forms.MultipleChoiceField(
+        label=_("Grade bands"),
+        choices=GRADE_BANDS,
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": _("Choose at least one grade band.")},
+    )
+
+    class Meta:
+        model = ReviewRequest
+        fields = [
+            "tool_name",
+            "website",
+            "intended_use",
+            "data_elements",
+            "data_elements_unknown",
+            "requester_email",
+        ]
+        labels = {
+            "tool_name": _("Name of the tool"),
+            "website": _("Its website"),
+            "intended_use": _("How and with whom will it be used?"),
+            "data_elements": _("Which student data will it need?"),
+            "data_elements_unknown": _("I don't know which data it will need"),
+            "requester_email": _("Your district email address"),
+        }
+        help_texts = {
+            "website": _("For example https://www.example.com"),
+            "intended_use": _(
+                "For example: “My 4th-grade class, for math practice at school; students "
+                "sign in with their district account.”"
+            ),
+            "requester_email": _("We send a link to this address to confirm the request."),
+        }
+        widgets = {
+            "intended_use": forms.Textarea(attrs={"rows": 5, "maxlength": 2000}),
+            "data_elements": forms.CheckboxSelectMultiple,
+        }
+
+    def __init__(self, *args, staff_email=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.staff_email = staff_email
+        self.fields["website"].assume_scheme = "https"
+        self.fields["intended_use"].max_length = 2000
+        self.fields["data_elements"].queryset = DataElement.objects.with_category()
+        if staff_email:
+            del self.fields["requester_email"]
+        for name in ("tool_name", "website", "intended_use", "requester_email"):
+            if name in self.fields:
+                self.fields[name].widget.attrs["class"] = "usa-input"
+        if not staff_email:
+            self.fields["requester_email"].widget.attrs["autocomplete"] = "email"
+
+    def clean_intended_use(self):
+        text = self.cleaned_data["intended_use"].strip()
+        if len(text) > 2000:
+            raise ValidationError(_("Please keep this under 2,000 characters."))
+        return text
+
+    def clean_requester_email(self):
+        address = self.cleaned_data["requester_email"].strip()
+        if not is_district_address(address):
+            # Says only what the domain rule is: nothing about who has asked or exists.
+            raise ValidationError(
+                _("Use your district email address (one ending in %(domains)s).")
+                % {"domains": ", ".join(f"@{d}" for d in settings.DISTRICT_EMAIL_DOMAINS)}
+                if settings.DISTRICT_EMAIL_DOMAINS
+                else _("Requests cannot be sent yet: the district has not named its email domains.")
+            )
+        return address.casefold()
+
+    def clean(self):
+        cleaned = super().clean()
+        if not cleaned.get("data_elements") and not cleaned.get("data_elements_unknown"):
+            self.add_error(
+                "data_elements",
+                _("Choose the student data it will need, or tick “I don't know”."),
+            )
+        return cleaned
+
+    @property
+    def address(self):
+        return self.staff_email or self.cleaned_data.get("requester_email", "")
+
+    def save(self, commit=True):
+        review_request = super().save(commit=False)
+        if self.staff_email:
+            review_request.requester_email = self.staff_email
+        chosen = set(self.cleaned_data["grade_bands"])
+        for field, _label in GRADE_BANDS:
+            setattr(review_request, field, field in chosen)
+        if commit:
+            review_request.save()
+            self.save_m2m()
+        return review_request

@@ -18,7 +18,14 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from .models import CERTIFICATE_GRACE, EXPIRY_WARNING, REVIEW_MAX_AGE, Agreement, StatePreset
+from .models import (
+    CERTIFICATE_GRACE,
+    EXPIRY_WARNING,
+    REVIEW_MAX_AGE,
+    Agreement,
+    ReviewRequest,
+    StatePreset,
+)
 from .state_presets import active_state, entries_missing_required_fields
 
 
@@ -177,6 +184,27 @@ CHECKS = [
     ),
 ]
 
+
+def days_waiting(review_request, today):
+    return (today - timezone.localtime(review_request.created_at).date()).days
+
+
+# Requests staff have yet to decide, the longest waiting first.
+CHECKS.append(
+    Check(
+        key="open_requests",
+        title=lambda: gettext("Open review requests"),
+        measure_heading=_("Days waiting"),
+        empty_text=_("No review request is waiting."),
+        objects=lambda today: ReviewRequest.objects.open().order_by("created_at", "pk"),
+        dates=lambda r: [(_("requested"), timezone.localtime(r.created_at).date())],
+        measure=days_waiting,
+        describe=lambda r, today: (
+            gettext("%(status)s, waiting %(days)d days")
+            % {"status": r.get_status_display(), "days": days_waiting(r, today)}
+        ),
+    )
+)
 
 # The dates without which the public pages can say only "Agreement in place; dates not
 # published", or cannot say when a review falls due.

@@ -2,6 +2,7 @@ from django.urls import path
 
 from . import feeds
 from .views import changes, open_data, pages, search, vendor_list
+from .views import requests as review_requests
 
 app_name = "vendors"
 
@@ -43,6 +44,15 @@ urlpatterns = [
         name="api_vendor_detail",
     ),
     path("api/v1/schema.json", open_data.schema_view, name="api_schema"),
+    # A district employee's request for the review of a tool (never cached: forms, tokens).
+    path("request/", review_requests.RequestReviewView.as_view(), name="request_review"),
+    path("request/sent/", review_requests.RequestSentView.as_view(), name="request_sent"),
+    path(
+        "request/confirm/<str:token>/",
+        review_requests.ConfirmRequestView.as_view(),
+        name="request_confirm",
+    ),
+    path("request/thanks/", review_requests.RequestThanksView.as_view(), name="request_thanks"),
     # Last, so that it never shadows a fixed address: /parent-data/, /student-data/.
     path("<slug:slug>/", pages.AudienceView.as_view(), name="audience"),
 ]

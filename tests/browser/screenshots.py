@@ -4,11 +4,14 @@ Not collected by the suite (the name does not start with test_); the Makefile ru
 """
 
 import datetime
+import tempfile
 from pathlib import Path
 
 import pytest
+from django.utils import timezone
 
-from vendors.models import AgreementStatus, EndReason, PublicationStatus, Vendor
+from tests.factories import ReviewRequestFactory
+from vendors.models import AgreementStatus, EndReason, PublicationStatus, ReviewRequest, Vendor
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -54,4 +57,51 @@ def test_write_screenshots(browser, site, width):
     if width == "phone":
         page.get_by_role("button", name="Menu").click()
         page.screenshot(path=SCREENSHOTS / "menu-phone.png")
+    context.close()
+
+
+REQUEST_SCREENSHOTS = {
+    "phone": SCREENSHOTS,
+    "desktop": Path(tempfile.gettempdir()) / "requests-shots",
+}
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_write_request_screenshots(browser, site, width, settings, mail_server, django_user_model):
+    """A teacher's request for a review: the form at its duplicate check, "check your inbox",
+    and the staff's queue. The README shows the phone ones; the desktop ones are for review."""
+    folder = REQUEST_SCREENSHOTS[width]
+    folder.mkdir(parents=True, exist_ok=True)
+    settings.DISTRICT_EMAIL_DOMAINS = ["dadeschools.example"]
+    Vendor.objects.filter(slug="clever").update(decision="approved")
+    context = browser.new_context(**WIDTHS[width])
+    page = context.new_page()
+    page.goto(site + "/request/")
+    page.get_by_label("Name of the tool").fill("Clever")
+    page.get_by_label("Its website").fill("https://clever.com/")
+    page.get_by_label("How and with whom will it be used?").fill(
+        "My 3rd-grade class, to sign in to the reading apps at school."
+    )
+    page.locator("label", has_text="3\u20135").click()
+    page.locator("label", has_text="I don't know which data it will need").click()
+    page.get_by_label("Your district email address").fill("ms.rivera@dadeschools.example")
+    page.get_by_role("button", name="Continue").click()
+    page.screenshot(path=folder / f"request-form-{width}.png")
+    page.get_by_role("button", name="Send my request").first.click()
+    page.screenshot(path=folder / f"request-inbox-{width}.png")
+    ReviewRequest.objects.update(confirmed_at=timezone.now())
+    # Two more in the queue, as an illustration: one under review, one waiting on its vendor.
+    schoology = Vendor.objects.get(slug="schoology")
+    ReviewRequestFactory(tool_name="Schoology", status="in_review", title=schoology)
+    waiting = ReviewRequestFactory(tool_name="Prodigy Math", status="waiting_on_vendor")
+    ReviewRequest.objects.filter(pk=waiting.pk).update(
+        created_at=timezone.now() - datetime.timedelta(days=9)
+    )
+    django_user_model.objects.create_superuser("root", "root@district.example", "a-long-passw0rd!")
+    page.goto(site + "/admin/login/")
+    page.fill("#id_username", "root")
+    page.fill("#id_password", "a-long-passw0rd!")
+    page.click("input[type=submit]")
+    page.goto(site + "/admin/vendors/reviewrequest/")
+    page.screenshot(path=folder / f"request-queue-{width}.png")
     context.close()

@@ -8,7 +8,7 @@ attached to many records, so one edit changes every page that shows them. A titl
 `Agreement`s and `Subprocessor`s are in agreements.py, its `SecurityIncident`s in
 incidents.py, the district's `Decision` on it in decisions.py, the district in
 district.py, saved spreadsheet column mappings in imports.py, and the visibility rules in
-publication.py.
+publication.py. A district employee's `ReviewRequest` of a tool is in requests.py.
 """
 
 from .agreements import (
@@ -42,4 +42,5 @@ from .records import (
     public_records_q,
 )
 from .reminders import ReminderDelivery, ReminderFrequency, ReminderRun
+from .requests import GRADE_BANDS, OPEN_STATUSES, RequestStatus, ReviewRequest, is_final
 from .titles import Vendor, VendorSlugRedirect, fold_for_search

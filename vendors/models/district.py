@@ -63,6 +63,15 @@ class DistrictProfile(models.Model):
             "next. Shown on the home page; every title's page links to it. Markdown."
         ),
     )
+    show_titles_under_review = models.BooleanField(
+        _("show titles under review"),
+        default=False,
+        help_text=_(
+            "When ticked, a published title whose decision is “under review” appears on the "
+            "public pages, marked “Under review”, even before it has a published sharing "
+            "record. Otherwise it stays off them until one is published."
+        ),
+    )
     updated_at = models.DateTimeField(_("last updated"), auto_now=True)
 
     SINGLETON_ID = 1

@@ -6,7 +6,7 @@ import unicodedata
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.db.models.signals import pre_save
 from django.dispatch import receiver
 from django.urls import reverse
@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from ..markdown import render_markdown
 from .agreements import Agreement, AgreementStatus
 from .decisions import Decision
+from .district import DistrictProfile
 from .incidents import SecurityIncident
 from .publication import (
     PublicationQuerySet,
@@ -28,14 +29,28 @@ from .publication import (
 )
 
 
+def withheld_under_review_q():
+    """A title under review that shares nothing yet (no published record), while the district
+    keeps such titles off its public pages (the district profile's "show titles under
+    review", off by default). One subquery each, so a list costs no extra query."""
+    from .records import SharingRecord
+
+    published_records = SharingRecord.objects.filter(
+        vendor=OuterRef("pk"), status=PublicationStatus.PUBLISHED
+    )
+    shown = DistrictProfile.objects.filter(show_titles_under_review=True)
+    return Q(decision=Decision.UNDER_REVIEW) & ~Exists(published_records) & ~Exists(shown)
+
+
 class VendorQuerySet(PublicationQuerySet):
     def listed(self):
-        """Current titles, on the lists: published."""
-        return self.filter(listed_q())
+        """Current titles, on the lists: published, unless withheld while under review."""
+        return self.filter(listed_q()).exclude(withheld_under_review_q())
 
     def public(self):
-        """Every title a visitor can open: current and former ones."""
-        return self.filter(public_q())
+        """Every title a visitor can open: current and former ones, unless withheld while
+        under review."""
+        return self.filter(public_q()).exclude(withheld_under_review_q())
 
     def former(self):
         """Former vendors: retired titles, off the current lists but public at their permalink."""
@@ -180,6 +195,10 @@ class Vendor(models.Model):
     @property
     def is_draft(self):
         return self.status == PublicationStatus.DRAFT
+
+    @property
+    def is_under_review(self):
+        return self.decision == Decision.UNDER_REVIEW
 
     @property
     def is_former(self):
