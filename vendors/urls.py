@@ -43,6 +43,11 @@ urlpatterns = [
         name="api_vendor_detail",
     ),
     path("api/v1/schema.json", open_data.schema_view, name="api_schema"),
+    path(
+        "vendors/<slug:slug>/consent-form.pdf",
+        pages.ConsentFormView.as_view(),
+        name="consent_form",
+    ),
     # Last, so that it never shadows a fixed address: /parent-data/, /student-data/.
     path("<slug:slug>/", pages.AudienceView.as_view(), name="audience"),
 ]

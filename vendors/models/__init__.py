@@ -29,7 +29,7 @@ from .catalog import (
     SharedText,
     UsageStatement,
 )
-from .decisions import Decision
+from .decisions import GRADE_BANDS, GRADE_BANDS_BY_VALUE, Decision, School
 from .district import DistrictProfile, StatePreset
 from .imports import ColumnMapping, ImportJob
 from .incidents import SecurityIncident
@@ -40,5 +40,6 @@ from .records import (
     SharingRecord,
     listed_records_q,
     public_records_q,
+    receiving_records_q,
 )
 from .titles import Vendor, VendorSlugRedirect, fold_for_search
