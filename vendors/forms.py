@@ -69,11 +69,19 @@ class StoredDocument:
 
 
 class AdminDocumentWidget(AdminFileWidget):
+    """`url_name` is the staff download view, given the object's pk and the field's name."""
+
+    url_name = "admin:vendors_agreement_document"
+
+    def __init__(self, attrs=None, url_name=None):
+        super().__init__(attrs)
+        self.url_name = url_name or self.url_name
+
     def get_context(self, name, value, attrs):
         context = super().get_context(name, value, attrs)
         instance = getattr(value, "instance", None)
         if context["widget"]["is_initial"] and instance is not None and instance.pk:
             context["widget"]["value"] = StoredDocument(
-                reverse("admin:vendors_agreement_document", args=[instance.pk, value.field.name])
+                reverse(self.url_name, args=[instance.pk, value.field.name])
             )
         return context

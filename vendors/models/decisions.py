@@ -30,13 +30,15 @@ class GradeBand:
     last: str
 
 
-# In school order, so that adjacent bands read as one range ("K–12").
+# A range of grades is written with an en dash, "K\u201312", in every language.
+DASH = "\u2013"
+# In school order, so that adjacent bands read as one range.
 GRADE_BANDS = (
     GradeBand("pk", "grade_pk", "PK", "PK", "PK"),
-    GradeBand("k-2", "grade_k_2", "K–2", "K", "2"),
-    GradeBand("3-5", "grade_3_5", "3–5", "3", "5"),
-    GradeBand("6-8", "grade_6_8", "6–8", "6", "8"),
-    GradeBand("9-12", "grade_9_12", "9–12", "9", "12"),
+    GradeBand("k-2", "grade_k_2", f"K{DASH}2", "K", "2"),
+    GradeBand("3-5", "grade_3_5", f"3{DASH}5", "3", "5"),
+    GradeBand("6-8", "grade_6_8", f"6{DASH}8", "6", "8"),
+    GradeBand("9-12", "grade_9_12", f"9{DASH}12", "9", "12"),
 )
 GRADE_BANDS_BY_VALUE = {band.value: band for band in GRADE_BANDS}
 GRADE_FIELDS = tuple(band.field for band in GRADE_BANDS)
@@ -51,7 +53,8 @@ def grade_q(value, prefix=""):
 
 
 def grade_ranges(ticked):
-    """The ticked bands (booleans in GRADE_BANDS order) as ranges: "K–12", "K–2, 6–8"."""
+    """The ticked bands (booleans in GRADE_BANDS order) as ranges, e.g. K to 12, or K to 2
+    and 6 to 8 ("K-2, 6-8", with dashes)."""
     runs, run = [], []
     for band, on in zip(GRADE_BANDS, ticked, strict=True):
         if on:
@@ -62,13 +65,13 @@ def grade_ranges(ticked):
     if run:
         runs.append(run)
     return ", ".join(
-        run[0].label if len(run) == 1 else f"{run[0].first}–{run[-1].last}" for run in runs
+        run[0].label if len(run) == 1 else f"{run[0].first}{DASH}{run[-1].last}" for run in runs
     )
 
 
 def decision_phrase(decision, ticked):
     """A decision in a few words, for the change log and the feed: "approved for grades
-    K–12"; "" when none is recorded."""
+    K to 12" (with a dash); "" when none is recorded."""
     if not decision:
         return ""
     label = str(Decision(decision).label).lower()

@@ -146,11 +146,12 @@ class Vendor(models.Model):
         blank=True,
         help_text=_("For “Not approved”: the reason in plain words, so nobody requests it again."),
     )
-    grade_pk = models.BooleanField(_("PK"), default=False)
-    grade_k_2 = models.BooleanField(_("K–2"), default=False)
-    grade_3_5 = models.BooleanField(_("3–5"), default=False)
-    grade_6_8 = models.BooleanField(_("6–8"), default=False)
-    grade_9_12 = models.BooleanField(_("9–12"), default=False)
+    # One column per band, so that both databases filter by band with a plain lookup.
+    grade_pk = models.BooleanField(GRADE_BANDS[0].label, default=False)
+    grade_k_2 = models.BooleanField(GRADE_BANDS[1].label, default=False)
+    grade_3_5 = models.BooleanField(GRADE_BANDS[2].label, default=False)
+    grade_6_8 = models.BooleanField(GRADE_BANDS[3].label, default=False)
+    grade_9_12 = models.BooleanField(GRADE_BANDS[4].label, default=False)
     schools = models.ManyToManyField(
         School,
         blank=True,

@@ -249,8 +249,7 @@ class DataElementListView(ListView):
         # students is one title.
         title_count = Count(
             "sharing_records__vendor",
-            filter=public_records_q("sharing_records__")
-            & receiving_records_q("sharing_records__"),
+            filter=public_records_q("sharing_records__") & receiving_records_q("sharing_records__"),
             distinct=True,
         )
         elements = DataElement.objects.annotate(title_count=title_count)
