@@ -2,9 +2,8 @@
 a time, so that a phone loads it quickly whatever the number of titles."""
 
 from dataclasses import dataclass, field
-from itertools import groupby
-
 from http import HTTPStatus
+from itertools import groupby
 
 from django.core.paginator import Paginator
 from django.db.models import Prefetch
@@ -146,9 +145,8 @@ class VendorListView(TemplateView):
         vendors = Vendor.objects.public()
         if filters is not None:
             vendors = filters.apply(vendors)
-        rows = (
-            vendors.order_by(former_last("status"), "name", "pk")
-            .values_list("pk", "name", "slug", "status", "slug_redirects__old_slug")
+        rows = vendors.order_by(former_last("status"), "name", "pk").values_list(
+            "pk", "name", "slug", "status", "slug_redirects__old_slug"
         )
         return title_index(rows, Line)
 
