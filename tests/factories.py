@@ -11,6 +11,7 @@ from vendors.models import (
     DestructionTerm,
     DistrictProfile,
     PublicationStatus,
+    School,
     SecurityIncident,
     SharingRecord,
     Subprocessor,
@@ -155,3 +156,10 @@ class SecurityIncidentFactory(factory.django.DjangoModelFactory):
     def elements(self, create, extracted, **kwargs):
         if create and extracted:
             self.elements.set(extracted)
+
+
+class SchoolFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = School
+
+    name = factory.Sequence(lambda n: f"School {n}")

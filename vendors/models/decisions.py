@@ -46,10 +46,12 @@ GRADE_FIELDS = tuple(band.field for band in GRADE_BANDS)
 
 def grade_q(value, prefix=""):
     """Titles whose decision covers a grade band: that band ticked, or none ticked (a
-    decision not limited to any band covers every grade)."""
+    decision not limited to any band covers every grade). A title with no decision
+    recorded covers none."""
     band = GRADE_BANDS_BY_VALUE[value]
     unlimited = Q(**{f"{prefix}{field}": False for field in GRADE_FIELDS})
-    return Q(**{f"{prefix}{band.field}": True}) | unlimited
+    decided = ~Q(**{f"{prefix}decision": ""})
+    return decided & (Q(**{f"{prefix}{band.field}": True}) | unlimited)
 
 
 def grade_ranges(ticked):
