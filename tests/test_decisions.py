@@ -552,4 +552,3 @@ def test_demo_titles_are_approved_with_no_invented_terms(demo_content):
         assert vendor.decision == Decision.APPROVED
         assert vendor.decided_on is None
         assert not vendor.decision_conditions and not vendor.grade_bands
-
