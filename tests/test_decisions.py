@@ -36,7 +36,7 @@ ATOM = "{http://www.w3.org/2005/Atom}"
 
 # Each decision with the terms it needs, and a sentence of its own the permalink shows.
 TERMS = {
-    Decision.APPROVED: ({}, "District decision: Approved"),
+    Decision.APPROVED: ({}, "The district has approved Clever."),
     Decision.APPROVED_WITH_CONDITIONS: (
         {"decision_conditions": "Teacher-led use only; students do not create accounts."},
         "Teacher-led use only; students do not create accounts.",
@@ -44,7 +44,7 @@ TERMS = {
     Decision.CONSENT_REQUIRED: ({}, "A parent must consent before their child uses Clever."),
     Decision.NOT_APPROVED: (
         {"decision_reason": "It shows students advertising."},
-        "It shows students advertising.",
+        "The district has not approved Clever.",
     ),
     Decision.UNDER_REVIEW: ({}, "The district is reviewing Clever and has not decided yet."),
 }
@@ -117,6 +117,7 @@ def test_a_not_approved_title_links_its_approved_alternatives(client, clever):
     decide(clever, Decision.NOT_APPROVED)
     clever.alternatives.set([alternative, VendorFactory(status=PublicationStatus.DRAFT)])
     page = client.get(clever.get_absolute_url()).content.decode()
+    assert "<p>It shows students advertising.</p>" in page
     assert '<a href="/vendors/quizlet/">Quizlet</a>' in page
     # A draft alternative would send a parent to a page they cannot open.
     assert "Approved alternatives: <a" in page and page.count("/vendors/vendor-") == 0
