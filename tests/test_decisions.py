@@ -15,6 +15,7 @@ import pytest
 import tablib
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import call_command
 from django.db.models import F
 from django.test import Client
 from django.urls import reverse
@@ -28,6 +29,7 @@ from tests.factories import (
 from vendors.models import Decision, PublicationStatus, SharingRecord, Vendor
 from vendors.open_data import load_schema
 from vendors.resources import VendorResource
+from vendors.views.vendor_list import VENDORS_PER_PAGE
 
 pytestmark = pytest.mark.django_db
 
@@ -553,3 +555,13 @@ def test_demo_titles_are_approved_with_no_invented_terms(demo_content):
         assert vendor.decision == Decision.APPROVED
         assert vendor.decided_on is None
         assert not vendor.decision_conditions and not vendor.grade_bands
+
+
+def test_a_full_page_of_not_approved_titles_stays_within_150_kb(demo_content):
+    """Each refused title's line carries its badge and its reason, at their longest."""
+    call_command("generate_clearinghouse", vendors=VENDORS_PER_PAGE, verbosity=0)
+    reason = "x" * Vendor._meta.get_field("decision_reason").max_length
+    Vendor.objects.update(decision=Decision.NOT_APPROVED, decision_reason_en=reason)
+    page = Client().get(reverse("vendors:vendor_list")).content
+    assert page.count(b"District decision: Not approved") == VENDORS_PER_PAGE
+    assert len(page) <= 150 * 1024

@@ -135,18 +135,20 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name="historicalvendor",
             name="decision_reason",
-            field=models.TextField(
+            field=models.CharField(
                 blank=True,
-                help_text="For “Not approved”: the reason in plain words, so nobody requests it again.",
+                help_text="For “Not approved”: the reason in plain words, in a sentence or two, so nobody requests it again.",
+                max_length=300,
                 verbose_name="why it is not approved",
             ),
         ),
         migrations.AddField(
             model_name="historicalvendor",
             name="decision_reason_en",
-            field=models.TextField(
+            field=models.CharField(
                 blank=True,
-                help_text="For “Not approved”: the reason in plain words, so nobody requests it again.",
+                help_text="For “Not approved”: the reason in plain words, in a sentence or two, so nobody requests it again.",
+                max_length=300,
                 null=True,
                 verbose_name="why it is not approved",
             ),
@@ -154,9 +156,10 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name="historicalvendor",
             name="decision_reason_es",
-            field=models.TextField(
+            field=models.CharField(
                 blank=True,
-                help_text="For “Not approved”: the reason in plain words, so nobody requests it again.",
+                help_text="For “Not approved”: the reason in plain words, in a sentence or two, so nobody requests it again.",
+                max_length=300,
                 null=True,
                 verbose_name="why it is not approved",
             ),
@@ -164,9 +167,10 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name="historicalvendor",
             name="decision_reason_ht",
-            field=models.TextField(
+            field=models.CharField(
                 blank=True,
-                help_text="For “Not approved”: the reason in plain words, so nobody requests it again.",
+                help_text="For “Not approved”: the reason in plain words, in a sentence or two, so nobody requests it again.",
+                max_length=300,
                 null=True,
                 verbose_name="why it is not approved",
             ),
@@ -300,18 +304,20 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name="vendor",
             name="decision_reason",
-            field=models.TextField(
+            field=models.CharField(
                 blank=True,
-                help_text="For “Not approved”: the reason in plain words, so nobody requests it again.",
+                help_text="For “Not approved”: the reason in plain words, in a sentence or two, so nobody requests it again.",
+                max_length=300,
                 verbose_name="why it is not approved",
             ),
         ),
         migrations.AddField(
             model_name="vendor",
             name="decision_reason_en",
-            field=models.TextField(
+            field=models.CharField(
                 blank=True,
-                help_text="For “Not approved”: the reason in plain words, so nobody requests it again.",
+                help_text="For “Not approved”: the reason in plain words, in a sentence or two, so nobody requests it again.",
+                max_length=300,
                 null=True,
                 verbose_name="why it is not approved",
             ),
@@ -319,9 +325,10 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name="vendor",
             name="decision_reason_es",
-            field=models.TextField(
+            field=models.CharField(
                 blank=True,
-                help_text="For “Not approved”: the reason in plain words, so nobody requests it again.",
+                help_text="For “Not approved”: the reason in plain words, in a sentence or two, so nobody requests it again.",
+                max_length=300,
                 null=True,
                 verbose_name="why it is not approved",
             ),
@@ -329,9 +336,10 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name="vendor",
             name="decision_reason_ht",
-            field=models.TextField(
+            field=models.CharField(
                 blank=True,
-                help_text="For “Not approved”: the reason in plain words, so nobody requests it again.",
+                help_text="For “Not approved”: the reason in plain words, in a sentence or two, so nobody requests it again.",
+                max_length=300,
                 null=True,
                 verbose_name="why it is not approved",
             ),

@@ -141,10 +141,16 @@ class Vendor(models.Model):
             "use only; students do not create accounts”."
         ),
     )
-    decision_reason = models.TextField(
+    # A line of its own on /vendors/, beside every refused title: short, so that a page of
+    # them stays light on a phone.
+    decision_reason = models.CharField(
         _("why it is not approved"),
+        max_length=300,
         blank=True,
-        help_text=_("For “Not approved”: the reason in plain words, so nobody requests it again."),
+        help_text=_(
+            "For “Not approved”: the reason in plain words, in a sentence or two, so nobody "
+            "requests it again."
+        ),
     )
     # One column per band, so that both databases filter by band with a plain lookup.
     grade_pk = models.BooleanField(GRADE_BANDS[0].label, default=False)
