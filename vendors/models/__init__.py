@@ -6,9 +6,9 @@ shared, the `UsageStatement` that says how they are used, and the `DestructionTe
 says when and how they are destroyed. Statements and terms are written once and
 attached to many records, so one edit changes every page that shows them. A title's
 `Agreement`s and `Subprocessor`s are in agreements.py, its `SecurityIncident`s in
-incidents.py, the district's `Decision` on it in decisions.py, the district in
-district.py, saved spreadsheet column mappings in imports.py, and the visibility rules in
-publication.py.
+incidents.py, the district's `Decision` on it (and the `School`s it may be limited to) in
+decisions.py, the district in district.py, saved spreadsheet column mappings in imports.py,
+and the visibility rules in publication.py.
 """
 
 from .agreements import (
