@@ -1,6 +1,7 @@
 """The title admin, where staff edit a title with its sharing records, agreements and
 subprocessors inline, and the admins of the rows that belong to a title."""
 
+from django.conf import settings
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.db import models, transaction
@@ -78,7 +79,9 @@ def decision_form_fields():
         name
         for field in DECISION_FIELDS
         for name in (
-            [f"{field}_{code}" for code in ("en", "es", "ht")] if field in translated else [field]
+            [f"{field}_{code}" for code, _name in settings.LANGUAGES]
+            if field in translated
+            else [field]
         )
     ]
 
