@@ -15,6 +15,7 @@ from vendors.models import (
     DistrictProfile,
     PublicationStatus,
     ReviewRequest,
+    School,
     SecurityIncident,
     SharingRecord,
     Subprocessor,
@@ -195,3 +196,10 @@ class ReviewRequestFactory(factory.django.DjangoModelFactory):
     requester_email = factory.Sequence(lambda n: f"teacher{n}@district.example")
     language = "en"
     confirmed_at = factory.LazyFunction(timezone.now)
+
+
+class SchoolFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = School
+
+    name = factory.Sequence(lambda n: f"School {n}")

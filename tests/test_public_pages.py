@@ -289,7 +289,8 @@ def test_query_count_does_not_grow_with_the_number_of_titles(
 
 def test_permalink_query_count_is_fixed(client, published_record, django_assert_num_queries):
     # The title, its records and their elements, its agreements (which each record's badge
-    # reads too), subprocessors and incidents; and the header's district and audiences,
-    # read from the database here because the fixture has just written them.
-    with django_assert_num_queries(8):
+    # reads too), subprocessors and incidents, the schools and approved alternatives of its
+    # decision; and the header's district and audiences, read from the database here
+    # because the fixture has just written them.
+    with django_assert_num_queries(10):
         client.get("/vendors/clever/")

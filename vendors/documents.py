@@ -38,6 +38,11 @@ def agreement_document_path(instance, filename):
     return f"agreements/{uuid.uuid4().hex}.pdf"
 
 
+def consent_form_path(instance, filename):
+    """consent-forms/<random>.pdf, for the same reasons as agreement_document_path."""
+    return f"consent-forms/{uuid.uuid4().hex}.pdf"
+
+
 def validate_pdf(file):
     """A new upload must be a PDF by its content, not by what the browser or the name says.
 
@@ -95,14 +100,21 @@ def delete_files_after_commit(files):
 def document_response(agreement, field):
     """The document as a PDF download (its view is `sandboxed_document`); 404
     when the row names a file the volume has lost (e.g. restored without its media)."""
+    return pdf_response(
+        getattr(agreement, field), f"{agreement.vendor.slug}-{DOCUMENT_FILENAMES[field]}"
+    )
+
+
+def pdf_response(file, filename):
+    """A stored PDF as a download named `filename`, for any document's view."""
     try:
-        handle = getattr(agreement, field).open("rb")
+        handle = file.open("rb")
     except OSError as error:
         raise Http404 from error
     response = FileResponse(
         handle,
         as_attachment=True,
-        filename=f"{agreement.vendor.slug}-{DOCUMENT_FILENAMES[field]}",
+        filename=filename,
         content_type="application/pdf",
     )
     response["X-Content-Type-Options"] = "nosniff"

@@ -5,7 +5,7 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from .models import GRADE_BANDS, DataElement, ReviewRequest, SharingRecord
+from .models import REQUEST_GRADE_BANDS, DataElement, ReviewRequest, SharingRecord
 from .requests import is_district_address
 
 # What staff write of a record, in the order the form shows it, before its legal basis.
@@ -71,12 +71,20 @@ class StoredDocument:
 
 
 class AdminDocumentWidget(AdminFileWidget):
+    """`url_name` is the staff download view, given the object's pk and the field's name."""
+
+    url_name = "admin:vendors_agreement_document"
+
+    def __init__(self, attrs=None, url_name=None):
+        super().__init__(attrs)
+        self.url_name = url_name or self.url_name
+
     def get_context(self, name, value, attrs):
         context = super().get_context(name, value, attrs)
         instance = getattr(value, "instance", None)
         if context["widget"]["is_initial"] and instance is not None and instance.pk:
             context["widget"]["value"] = StoredDocument(
-                reverse("admin:vendors_agreement_document", args=[instance.pk, value.field.name])
+                reverse(self.url_name, args=[instance.pk, value.field.name])
             )
         return context
 
@@ -88,7 +96,7 @@ class ReviewRequestForm(forms.ModelForm):
 
     grade_bands = forms.MultipleChoiceField(
         label=_("Grade bands"),
-        choices=GRADE_BANDS,
+        choices=REQUEST_GRADE_BANDS,
         widget=forms.CheckboxSelectMultiple,
         error_messages={"required": _("Choose at least one grade band.")},
     )
@@ -174,7 +182,7 @@ class ReviewRequestForm(forms.ModelForm):
         if self.staff_email:
             review_request.requester_email = self.staff_email
         chosen = set(self.cleaned_data["grade_bands"])
-        for field, _label in GRADE_BANDS:
+        for field, _label in REQUEST_GRADE_BANDS:
             setattr(review_request, field, field in chosen)
         if commit:
             review_request.save()

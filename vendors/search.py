@@ -25,7 +25,16 @@ from django.utils.translation import gettext as _
 
 from pagecache import version
 
-from .models import Agreement, AgreementStatus, DataElement, SharingRecord, Vendor, fold_for_search
+from .models import (
+    GRADE_BANDS,
+    Agreement,
+    AgreementStatus,
+    DataElement,
+    Decision,
+    SharingRecord,
+    Vendor,
+    fold_for_search,
+)
 from .models.publication import LISTED_STATUSES, is_listed
 
 # Longer queries add nothing a parent would type, and bound the work one request can ask for.
@@ -119,14 +128,15 @@ def titles_matching(terms, matching_elements):
 
 
 def searchable_titles():
-    """Ids of the titles search can list (public, with a public record): current ones A to
-    Z, then former ones A to Z."""
+    """Ids of the titles search can list (public, with a public record, or not approved:
+    a parent searching for a refused title learns why, and does not request it again):
+    current ones A to Z, then former ones A to Z."""
     public_records = SharingRecord.objects.public().filter(vendor=OuterRef("pk"))
     return version.cached(
         "search:titles",
         lambda: list(
             Vendor.objects.public()
-            .filter(Exists(public_records))
+            .filter(Exists(public_records) | Q(decision=Decision.NOT_APPROVED))
             .order_by(former_last("status"), "name", "pk")
             .values_list("pk", flat=True)
         ),
@@ -166,7 +176,7 @@ def titles_sharing(elements):
     def compute(missing):
         found = {keys[key]: set() for key in missing}
         pairs = SharingRecord.elements.through.objects.filter(
-            dataelement_id__in=found, sharingrecord__in=SharingRecord.objects.public()
+            dataelement_id__in=found, sharingrecord__in=SharingRecord.objects.receiving()
         ).values_list("dataelement_id", "sharingrecord__vendor_id")
         for element_id, vendor_id in pairs.distinct():
             found[element_id].add(vendor_id)
@@ -229,7 +239,17 @@ def results(matches, ids, terms, elements):
     def render(missing):
         vendors = (
             Vendor.objects.filter(pk__in=[keys[key] for key in missing])
-            .only("name", "slug", "company", "description", "status")
+            .only(
+                "name",
+                "slug",
+                "company",
+                "description",
+                "status",
+                "decision",
+                "decision_conditions",
+                "decision_reason",
+                *(band.field for band in GRADE_BANDS),
+            )
             .prefetch_related(
                 Prefetch(
                     "sharing_records",

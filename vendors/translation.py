@@ -83,7 +83,16 @@ class DestructionTermTranslation(TranslationOptions):
 
 @register(Vendor)
 class VendorTranslation(TranslationOptions):
-    fields = ("description", "privacy_policy_label", "terms_label", "website_label")
+    fields = (
+        "description",
+        "privacy_policy_label",
+        "terms_label",
+        "website_label",
+        "decision_conditions",
+        "decision_reason",
+        # A consent form per language: parents sign the one they can read.
+        "consent_form",
+    )
     required_languages = ("en",)
 
 
@@ -148,7 +157,7 @@ record_history(DataElement)
 record_history(UsageStatement)
 record_history(DestructionTerm)
 # search_text is derived from the other fields: recording it would double every entry.
-record_history(Vendor, excluded_fields=["search_text"])
+record_history(Vendor, excluded_fields=["search_text"], m2m_fields=["schools", "alternatives"])
 record_history(SharingRecord, m2m_fields=["elements"])
 record_history(Subprocessor)
 record_history(SecurityIncident, m2m_fields=["elements"])

@@ -53,6 +53,11 @@ urlpatterns = [
         name="request_confirm",
     ),
     path("request/thanks/", review_requests.RequestThanksView.as_view(), name="request_thanks"),
+    path(
+        "vendors/<slug:slug>/consent-form.pdf",
+        pages.ConsentFormView.as_view(),
+        name="consent_form",
+    ),
     # Last, so that it never shadows a fixed address: /parent-data/, /student-data/.
     path("<slug:slug>/", pages.AudienceView.as_view(), name="audience"),
 ]

@@ -1,10 +1,12 @@
 """The title admin, where staff edit a title with its sharing records, agreements and
 subprocessors inline, and the admins of the rows that belong to a title."""
 
+from django.conf import settings
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
+from django.db import models, transaction
 from django.db.models import prefetch_related_objects
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path
@@ -19,17 +21,21 @@ from modeltranslation.admin import (
 )
 from simple_history.admin import SimpleHistoryAdmin
 
-from ..forms import RECORD_FIELDS, SharingRecordForm
+from ..documents import pdf_response, sandboxed_document
+from ..forms import RECORD_FIELDS, AdminDocumentWidget, SharingRecordForm
 from ..history import deleted_vendors, restore_vendor
 from ..models import (
+    GRADE_BANDS,
     Audience,
     PublicationStatus,
+    School,
     SharingRecord,
     StatePreset,
     Subprocessor,
     Vendor,
     VendorSlugRedirect,
 )
+from ..models.titles import CONSENT_FORM_FIELDS
 from ..resources import VendorResource
 from ..state_presets import (
     active_state,
@@ -37,7 +43,7 @@ from ..state_presets import (
     missing_requirements,
     requirements_for,
 )
-from ..translation import MissingTranslationFilter
+from ..translation import MissingTranslationFilter, translation_field_names
 from .agreements import AgreementInline
 from .catalog import DestructionTermAdmin, UsageStatementAdmin
 from .choices import OncePerRequestChoicesMixin
@@ -46,10 +52,38 @@ from .element_filter import DataElementSearchFilter
 from .publishing import (
     PublishedTitlePartMixin,
     PublisherImportMixin,
+    PublisherOnlyFieldsMixin,
     PublisherStatusMixin,
     PublishingAdminMixin,
     can_publish,
 )
+
+# The district's decision and its terms: a publisher's word, read-only for editors.
+DECISION_FIELDS = [
+    "decision",
+    "decided_on",
+    "decision_conditions",
+    "decision_reason",
+    *(band.field for band in GRADE_BANDS),
+    "schools",
+    "alternatives",
+    "consent_form",
+]
+
+
+def decision_form_fields():
+    """DECISION_FIELDS as the admin's form names them: one field per language where the
+    text is translated."""
+    translated = {name.rsplit("_", 1)[0] for name in translation_field_names(Vendor)}
+    return [
+        name
+        for field in DECISION_FIELDS
+        for name in (
+            [f"{field}_{code}" for code, _name in settings.LANGUAGES]
+            if field in translated
+            else [field]
+        )
+    ]
 
 
 class SharingRecordInline(
@@ -124,8 +158,15 @@ class MissingStateFieldsFilter(admin.SimpleListFilter):
         return queryset.listed().exclude(pk__in=missing)
 
 
+@admin.register(School)
+class SchoolAdmin(admin.ModelAdmin):
+    list_display = ["name"]
+    search_fields = ["name"]
+
+
 @admin.register(Vendor)
 class VendorAdmin(
+    PublisherOnlyFieldsMixin,
     PublishingAdminMixin,
     ColumnMappingImportMixin,
     PublisherImportMixin,
@@ -143,6 +184,7 @@ class VendorAdmin(
     ]
     list_filter = [
         "status",
+        "decision",
         MissingStateFieldsFilter,
         MissingTranslationFilter,
         "sharing_records__audience",
@@ -152,6 +194,13 @@ class VendorAdmin(
     search_fields = ["name", "company", "description", "sharing_records__elements__name"]
     prepopulated_fields = {"slug": ["name"]}
     readonly_fields = ["created_at", "updated_at", "state_requirements"]
+    autocomplete_fields = ["schools", "alternatives"]
+    # Stored consent forms link to the staff download view: nothing serves MEDIA_URL.
+    formfield_overrides = {
+        models.FileField: {
+            "widget": AdminDocumentWidget(url_name="admin:vendors_vendor_consent_form")
+        }
+    }
     inlines = [
         AgreementInline,
         SharingRecordInline,
@@ -173,6 +222,25 @@ class VendorAdmin(
                 ]
             },
         ),
+        (
+            _("The district's decision"),
+            {
+                "fields": [
+                    ("decision", "decided_on"),
+                    "decision_conditions",
+                    "decision_reason",
+                    tuple(band.field for band in GRADE_BANDS),
+                    "schools",
+                    "alternatives",
+                    "consent_form",
+                ],
+                "description": _(
+                    "Only a publisher sets the decision. Tick no grade band for a decision that "
+                    "covers every grade. A not-approved title stays public, with its reason, "
+                    "but is never listed on an audience page as receiving data."
+                ),
+            },
+        ),
         (_("Required by state law"), {"fields": ["state_requirements"]}),
         (
             _("Links"),
@@ -192,6 +260,10 @@ class VendorAdmin(
     ]
 
     resource_classes = [VendorResource]
+
+    def publisher_only_fields(self, vendor):
+        return decision_form_fields()
+
     # Adds the "Deleted titles" link; django-import-export builds its buttons on top of it.
     change_list_template = "admin/vendors/vendor/change_list.html"
 
@@ -294,8 +366,22 @@ class VendorAdmin(
                 self.admin_site.admin_view(self.restore_view),
                 name="vendors_vendor_restore",
             ),
+            path(
+                "<int:pk>/consent-form/<str:field>/",
+                self.admin_site.admin_view(sandboxed_document(self.consent_form_view)),
+                name="vendors_vendor_consent_form",
+            ),
             *super().get_urls(),
         ]
+
+    def consent_form_view(self, request, pk, field):
+        """Staff read a consent form in any language, whatever the decision, here."""
+        if field not in CONSENT_FORM_FIELDS:
+            raise Http404
+        vendor = get_object_or_404(Vendor, pk=pk)
+        if not self.has_view_permission(request, vendor) or not getattr(vendor, field):
+            raise Http404
+        return pdf_response(getattr(vendor, field), f"{vendor.slug}-consent-form.pdf")
 
     def deleted_view(self, request):
         if not self.has_view_permission(request):

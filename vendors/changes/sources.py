@@ -12,6 +12,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from ..models import DestructionTerm, SecurityIncident, SharingRecord, UsageStatement, Vendor
+from ..models.decisions import GRADE_FIELDS, decision_phrase
 from .history import History, changes_in, exists, listed, public
 
 
@@ -131,6 +132,38 @@ def vendor_changes(history):
                         % {"fields": _field_names(Vendor, changed)},
                         **common,
                     )
+
+
+# What makes a decision news: the decision, the grades it covers, and its words in English
+# (the column a visitor's language falls back to).
+DECISION_FIELDS = ["decision", *GRADE_FIELDS, "decision_conditions_en", "decision_reason_en"]
+
+
+def decision_changes(history):
+    """A public title's decision made or changed: "Clever: approved for grades K-12"."""
+    for versions in history.vendors.values():
+        for before, after in changes_in(versions):
+            if not (public(before) and public(after)):
+                continue
+            if all(before.get(name) == after.get(name) for name in DECISION_FIELDS):
+                continue
+            phrase = decision_phrase(after["decision"], [after[name] for name in GRADE_FIELDS])
+            url = _vendor_url(history, after["id"])
+            yield ChangeEntry(
+                date=after["history_date"],
+                kind=ChangeKind.UPDATED,
+                subject=gettext("%(vendor)s: %(decision)s")
+                % {
+                    "vendor": after["name"],
+                    "decision": phrase or gettext("no decision recorded"),
+                },
+                summary=after["decision_conditions_en"]
+                or after["decision_reason_en"]
+                or gettext("The district's decision on this title changed."),
+                url=f"{url}#decision" if url else "",
+                key=f"decision-{after['history_id']}",
+                name=f"{after['slug']}-decision",
+            )
 
 
 def _element_list(history, element_ids):
@@ -311,6 +344,7 @@ def security_incident_changes(history):
 # Each takes the loaded history and yields ChangeEntry objects; add a source here.
 SOURCES = [
     vendor_changes,
+    decision_changes,
     sharing_record_changes,
     usage_statement_changes,
     destruction_term_changes,

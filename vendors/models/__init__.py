@@ -8,7 +8,8 @@ attached to many records, so one edit changes every page that shows them. A titl
 `Agreement`s and `Subprocessor`s are in agreements.py, its `SecurityIncident`s in
 incidents.py, the district's `Decision` on it in decisions.py, the district in
 district.py, saved spreadsheet column mappings in imports.py, and the visibility rules in
-publication.py. A district employee's `ReviewRequest` of a tool is in requests.py.
+publication.py. The `School`s a decision may be limited to are in decisions.py, and a
+district employee's `ReviewRequest` of a tool is in requests.py.
 """
 
 from .agreements import (
@@ -29,7 +30,7 @@ from .catalog import (
     SharedText,
     UsageStatement,
 )
-from .decisions import Decision
+from .decisions import GRADE_BANDS, GRADE_BANDS_BY_VALUE, Decision, School
 from .district import DistrictProfile, StatePreset
 from .imports import ColumnMapping, ImportJob
 from .incidents import SecurityIncident
@@ -40,7 +41,8 @@ from .records import (
     SharingRecord,
     listed_records_q,
     public_records_q,
+    receiving_records_q,
 )
 from .reminders import ReminderDelivery, ReminderFrequency, ReminderRun
-from .requests import GRADE_BANDS, OPEN_STATUSES, RequestStatus, ReviewRequest, is_final
+from .requests import OPEN_STATUSES, REQUEST_GRADE_BANDS, RequestStatus, ReviewRequest, is_final
 from .titles import Vendor, VendorSlugRedirect, fold_for_search

@@ -6,6 +6,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from .catalog import Audience, DataElement, DestructionTerm, UsageStatement
+from .decisions import Decision
 from .publication import (
     PublicationQuerySet,
     PublicationStatus,
@@ -57,6 +58,13 @@ def public_records_q(prefix=""):
     return Q(**{f"{prefix}status": PublicationStatus.PUBLISHED}) & public_q(f"{prefix}vendor__")
 
 
+def receiving_records_q(prefix=""):
+    """A record that may be shown as the title receiving data: its title is not one the
+    district refused. A not-approved title stays public (its permalink, /vendors/, search)
+    so that nobody requests it again, but never reads as a recipient."""
+    return ~Q(**{f"{prefix}vendor__decision": Decision.NOT_APPROVED})
+
+
 class SharingRecordQuerySet(PublicationQuerySet):
     def listed(self):
         return self.filter(listed_records_q())
@@ -68,6 +76,11 @@ class SharingRecordQuerySet(PublicationQuerySet):
 
     def visible_to(self, user):
         return self.all() if sees_drafts(user) else self.public()
+
+    def receiving(self):
+        """Public records of titles the district has not refused: what audience pages and
+        data-element pages list as a title receiving data."""
+        return self.public().filter(receiving_records_q())
 
     def set_status(self, status):
         """Publishing many records at once holds each to the rule the form holds one to."""

@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from .catalog import DataElement
-from .decisions import Decision
+from .decisions import GRADE_BANDS, Decision
 from .publication import http_url_validator
 from .titles import Vendor
 
@@ -31,13 +31,9 @@ class RequestStatus(models.TextChoices):
 
 OPEN_STATUSES = (RequestStatus.NEW, RequestStatus.IN_REVIEW, RequestStatus.WAITING_ON_VENDOR)
 
-# The grade bands a tool may be used in: (model field, label), in school order.
-GRADE_BANDS = [
-    ("grades_pk", _("Pre-K")),
-    ("grades_k_2", _("K–2")),  # noqa: RUF001 (an en dash, as print writes a range)
-    ("grades_3_5", _("3–5")),  # noqa: RUF001
-    ("grades_6_8", _("6–8")),  # noqa: RUF001
-    ("grades_9_12", _("9–12")),  # noqa: RUF001
+# The grade bands a tool may be used in, as decisions name them: (the request's field, label).
+REQUEST_GRADE_BANDS = [
+    (band.field.replace("grade_", "grades_", 1), band.label) for band in GRADE_BANDS
 ]
 
 
@@ -183,7 +179,7 @@ class ReviewRequest(models.Model):
 
     @property
     def grade_bands(self):
-        return [label for field, label in GRADE_BANDS if getattr(self, field)]
+        return [label for field, label in REQUEST_GRADE_BANDS if getattr(self, field)]
 
     @property
     def first_request(self):

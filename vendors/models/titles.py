@@ -5,17 +5,19 @@ import html
 import unicodedata
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Exists, OuterRef, Q
-from django.db.models.signals import pre_save
+from django.db.models.signals import post_delete, pre_save
 from django.dispatch import receiver
 from django.urls import reverse
 from django.utils.html import strip_tags
 from django.utils.translation import gettext_lazy as _
 
+from ..documents import consent_form_path, delete_files_after_commit, validate_pdf
 from ..markdown import render_markdown
 from .agreements import Agreement, AgreementStatus
-from .decisions import Decision
+from .decisions import GRADE_BANDS, GRADE_FIELDS, Decision, School, grade_q, grade_ranges
 from .district import DistrictProfile
 from .incidents import SecurityIncident
 from .publication import (
@@ -60,6 +62,14 @@ class VendorQuerySet(PublicationQuerySet):
         """Staff may preview drafts at their real address; visitors see public titles."""
         return self.all() if sees_drafts(user) else self.public()
 
+    def with_decision(self, decision):
+        """Titles with this decision; "" for those with none recorded."""
+        return self.filter(decision=decision)
+
+    def for_grade(self, value):
+        """Titles whose decision covers a grade band (`GRADE_BANDS` value, e.g. "6-8")."""
+        return self.filter(grade_q(value))
+
     def with_public_details(self, records, records_attr):
         """Everything a title's page or export shows about it, in a fixed number of queries:
         the given sharing records (as `records_attr`), agreements, subprocessors and the
@@ -70,6 +80,8 @@ class VendorQuerySet(PublicationQuerySet):
             ),
             models.Prefetch("agreements", queryset=Agreement.objects.select_related("audience")),
             "subprocessors",
+            "schools",
+            models.Prefetch("alternatives", queryset=Vendor.objects.public()),
             models.Prefetch(
                 "security_incidents",
                 queryset=SecurityIncident.objects.public().prefetch_related("elements"),
@@ -136,6 +148,54 @@ class Vendor(models.Model):
         blank=True,
         help_text=_("When the decision was made. Leave empty when it is not known."),
     )
+    decision_conditions = models.TextField(
+        _("conditions"),
+        blank=True,
+        help_text=_(
+            "For “Approved with conditions”: the conditions in plain words, e.g. “teacher-led "
+            "use only; students do not create accounts”."
+        ),
+    )
+    # A line of its own on /vendors/, beside every refused title: short, so that a page of
+    # them stays light on a phone.
+    decision_reason = models.CharField(
+        _("why it is not approved"),
+        max_length=300,
+        blank=True,
+        help_text=_(
+            "For “Not approved”: the reason in plain words, in a sentence or two, so nobody "
+            "requests it again."
+        ),
+    )
+    # One column per band, so that both databases filter by band with a plain lookup.
+    grade_pk = models.BooleanField(GRADE_BANDS[0].label, default=False)
+    grade_k_2 = models.BooleanField(GRADE_BANDS[1].label, default=False)
+    grade_3_5 = models.BooleanField(GRADE_BANDS[2].label, default=False)
+    grade_6_8 = models.BooleanField(GRADE_BANDS[3].label, default=False)
+    grade_9_12 = models.BooleanField(GRADE_BANDS[4].label, default=False)
+    schools = models.ManyToManyField(
+        School,
+        blank=True,
+        related_name="vendors",
+        verbose_name=_("schools"),
+        help_text=_("Only when the decision is limited to some schools."),
+    )
+    alternatives = models.ManyToManyField(
+        "self",
+        symmetrical=False,
+        blank=True,
+        related_name="alternative_to",
+        verbose_name=_("approved alternatives"),
+        help_text=_("For “Not approved”: titles the district approves instead."),
+    )
+    consent_form = models.FileField(
+        _("consent form (PDF)"),
+        upload_to=consent_form_path,
+        blank=True,
+        max_length=200,
+        validators=[validate_pdf],
+        help_text=_("For “Parental consent required”: the form parents sign, in each language."),
+    )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("last updated"), auto_now=True)
     # Name, company and description folded to lowercase without accents, so that both
@@ -169,9 +229,18 @@ class Vendor(models.Model):
 
     def save(self, *args, **kwargs):
         previous_slug = None
+        replaced = []
         if self.pk:
-            previous_slug = Vendor.objects.filter(pk=self.pk).values_list("slug", flat=True).first()
+            stored = Vendor.objects.filter(pk=self.pk).values("slug", *CONSENT_FORM_FIELDS).first()
+            previous_slug = (stored or {}).pop("slug", None)
+            # A replaced or cleared consent form leaves no orphan file behind.
+            replaced = [
+                self._meta.get_field(name).attr_class(self, self._meta.get_field(name), old)
+                for name, old in (stored or {}).items()
+                if old and old != getattr(self, name).name
+            ]
         super().save(*args, **kwargs)
+        delete_files_after_commit(replaced)
         # The slug now belongs to this title, whoever used to answer to it.
         VendorSlugRedirect.objects.filter(old_slug=self.slug).delete()
         if previous_slug and previous_slug != self.slug:
@@ -181,6 +250,49 @@ class Vendor(models.Model):
 
     def get_absolute_url(self):
         return reverse("vendors:vendor_detail", kwargs={"slug": self.slug})
+
+    def clean(self):
+        # In English at least: the English column is the one a visitor's language falls
+        # back to. Translated columns, so no CheckConstraint can hold these.
+        errors = {}
+        if self.decision == Decision.APPROVED_WITH_CONDITIONS and not self.decision_conditions_en:
+            errors["decision_conditions_en"] = _(
+                "Say what the conditions are, in plain words, at least in English."
+            )
+        if self.decision == Decision.NOT_APPROVED and not self.decision_reason_en:
+            errors["decision_reason_en"] = _(
+                "Say why the title is not approved, at least in English, so nobody requests it "
+                "again."
+            )
+        if self.decision == Decision.CONSENT_REQUIRED and not self.consent_form_en:
+            errors["consent_form_en"] = _(
+                "Upload the consent form parents sign, at least in English."
+            )
+        if self.decided_on and not self.decision:
+            errors["decided_on"] = _("A date needs a decision: choose one, or clear the date.")
+        if errors:
+            raise ValidationError(errors)
+
+    @property
+    def grade_bands(self):
+        """The bands the decision is limited to; empty when it covers every grade."""
+        return [band for band in GRADE_BANDS if getattr(self, band.field)]
+
+    @property
+    def grade_ranges(self):
+        return grade_ranges([getattr(self, field) for field in GRADE_FIELDS])
+
+    @property
+    def is_not_approved(self):
+        return self.decision == Decision.NOT_APPROVED
+
+    @property
+    def consent_form_url(self):
+        """The consent form's download address in the visitor's language (English where
+        none was uploaded in it), or None."""
+        if self.decision != Decision.CONSENT_REQUIRED or not self.consent_form:
+            return None
+        return reverse("vendors:consent_form", kwargs={"slug": self.slug})
 
     @property
     def summary(self):
@@ -236,6 +348,16 @@ class Vendor(models.Model):
             (_("Terms of Service"), "terms_label", self.terms_url),
             (_("Website"), "website_label", self.website_url),
         ]
+
+
+# The consent form's column in each language: modeltranslation adds them.
+CONSENT_FORM_FIELDS = tuple(f"consent_form_{code}" for code, _name in settings.LANGUAGES)
+
+
+# A signal rather than delete(): deleting many titles at once does not call it.
+@receiver(post_delete, sender=Vendor, dispatch_uid="vendor_consent_forms_deleted")
+def delete_consent_forms(sender, instance, **kwargs):
+    delete_files_after_commit(getattr(instance, name) for name in CONSENT_FORM_FIELDS)
 
 
 def fold_for_search(text):

@@ -104,6 +104,26 @@ def vendor_data(vendor, absolute, elements=None):
             incident_data(incident, absolute) for incident in vendor.public_incidents
         ],
         "audiences": [record_data(record, absolute, elements) for record in vendor.public_records],
+        "decision": decision_data(vendor, absolute),
+    }
+
+
+def decision_data(vendor, absolute):
+    """The decision and its terms; None while none is recorded. Reads the schools and
+    alternatives that `with_public_details` prefetched."""
+    if not vendor.decision:
+        return None
+    consent_form = vendor.consent_form_url
+    return {
+        "status": vendor.decision,
+        "label": str(vendor.get_decision_display()),
+        "conditions": vendor.decision_conditions,
+        "reason": vendor.decision_reason,
+        "grade_bands": [band.value for band in vendor.grade_bands],
+        "schools": [school.name for school in vendor.schools.all()],
+        "alternatives": [alternative.slug for alternative in vendor.alternatives.all()],
+        "decided_on": iso_or_none(vendor.decided_on),
+        "consent_form_url": absolute(consent_form) if consent_form else None,
     }
 
 

@@ -51,6 +51,13 @@ CSV_COLUMNS = [
     "agreement_destruction_certificate_url",
     "no_subprocessors",
     "data_element_definitions",
+    "decision",
+    "decided_on",
+    "decision_grade_bands",
+    "decision_schools",
+    "decision_conditions",
+    "decision_reason",
+    "decision_alternatives",
 ]
 
 
@@ -146,8 +153,22 @@ def csv_rows(vendors, absolute):
                     for element in elements
                     if element.description
                 ),
+                **decision_columns(vendor),
             }
             yield {column: spreadsheet_safe(value) for column, value in row.items()}
+
+
+def decision_columns(vendor):
+    """Codes, as in the JSON: "decision" is blank while none is recorded."""
+    return {
+        "decision": vendor.decision,
+        "decided_on": iso_or_none(vendor.decided_on) or "",
+        "decision_grade_bands": "; ".join(band.value for band in vendor.grade_bands),
+        "decision_schools": "; ".join(school.name for school in vendor.schools.all()),
+        "decision_conditions": vendor.decision_conditions,
+        "decision_reason": vendor.decision_reason,
+        "decision_alternatives": "; ".join(alt.slug for alt in vendor.alternatives.all()),
+    }
 
 
 def incident_rows(vendors, absolute):

@@ -9,8 +9,8 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 from import_export import fields
 
-from ..models import Audience, PublicationStatus, Vendor
-from .base import AllOrNothingResource, FileRefused, YesNoWidget, choice_error
+from ..models import GRADE_BANDS, GRADE_BANDS_BY_VALUE, Audience, PublicationStatus, Vendor
+from .base import AllOrNothingResource, DayWidget, FileRefused, YesNoWidget, choice_error
 from .mapping import rename_columns
 from .records import (
     BATCH,
@@ -41,12 +41,24 @@ VENDOR_TRANSLATION_COLUMNS = [
     for code in TRANSLATED_LANGUAGES
 ]
 
+# The district's decision: only publishers import, as only they set it in the admin.
+DECISION_COLUMNS = [
+    "decision",
+    "decided_on",
+    "grade_bands",
+    "decision_conditions",
+    *(f"decision_conditions_{code}" for code in TRANSLATED_LANGUAGES),
+    "decision_reason",
+    *(f"decision_reason_{code}" for code in TRANSLATED_LANGUAGES),
+]
+
 # Added after the first release: exported, but a file without them still imports and
 # leaves them as they are.
 OPTIONAL_VENDOR_COLUMNS = [
     "business_address",
     "has_no_subprocessors",
     *VENDOR_TRANSLATION_COLUMNS,
+    *DECISION_COLUMNS,
 ]
 
 # Each audience's columns are "<audience slug> <part>", e.g. "parent-data data elements".
@@ -113,10 +125,40 @@ def translated_value(record, part, code):
     return getattr(owner, f"{name}_{code}") or ""
 
 
+class GradeBandsColumn(fields.Field):
+    """The grade bands a decision is limited to, in one cell: "k-2; 3-5" (blank for every
+    grade), as the open data writes them."""
+
+    def __init__(self):
+        super().__init__(attribute="grade_bands", column_name="grade_bands")
+
+    def get_value(self, instance):
+        return "; ".join(band.value for band in instance.grade_bands)
+
+    def clean(self, row, **kwargs):
+        cell = str(row.get(self.column_name) or "")
+        values = {value.strip().lower() for value in cell.replace(",", ";").split(";")}
+        values.discard("")
+        unknown = sorted(values - set(GRADE_BANDS_BY_VALUE))
+        if unknown:
+            raise ValueError(
+                _("Unknown grade band “%(band)s”: use %(bands)s, separated by “;”.")
+                % {"band": unknown[0], "bands": ", ".join(b.value for b in GRADE_BANDS)}
+            )
+        return values
+
+    def save(self, instance, row, is_m2m=False, **kwargs):
+        values = self.clean(row, **kwargs)
+        for band in GRADE_BANDS:
+            setattr(instance, band.field, band.value in values)
+
+
 class VendorResource(AllOrNothingResource):
     has_no_subprocessors = fields.Field(
         attribute="has_no_subprocessors", column_name="has_no_subprocessors", widget=YesNoWidget()
     )
+    decided_on = fields.Field(attribute="decided_on", column_name="decided_on", widget=DayWidget())
+    grade_bands = GradeBandsColumn()
 
     class Meta:
         model = Vendor

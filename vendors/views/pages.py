@@ -15,19 +15,21 @@ from django.views.generic import DetailView, ListView, TemplateView
 
 from pagecache.middleware import reads_query_parameters
 
-from ..documents import document_response, sandboxed_document
+from ..documents import document_response, pdf_response, sandboxed_document
 from ..models import (
     Agreement,
     AgreementStatus,
     Audience,
     DataElement,
     DataElementCategory,
+    Decision,
     SecurityIncident,
     SharingRecord,
     Vendor,
     VendorSlugRedirect,
     listed_records_q,
     public_records_q,
+    receiving_records_q,
 )
 from ..search import Filters, catalog, elements_of, former_last, title_index
 from .filters import filter_links
@@ -48,12 +50,17 @@ def count_records(rule):
     return Count("sharing_records", filter=rule("sharing_records__"))
 
 
+def listed_receiving_q(prefix=""):
+    """The records an audience page counts among its current titles."""
+    return listed_records_q(prefix) & receiving_records_q(prefix)
+
+
 class HomeView(TemplateView):
     template_name = "vendors/home.html"
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(
-            audiences=Audience.objects.annotate(title_count=count_records(listed_records_q)),
+            audiences=Audience.objects.annotate(title_count=count_records(listed_receiving_q)),
             recently_updated=Vendor.objects.listed().order_by("-updated_at", "name")[
                 :RECENTLY_UPDATED_COUNT
             ],
@@ -99,7 +106,7 @@ class AudienceView(DetailView):
 
     def matching(self, filters, categories=None):
         return filters.apply(
-            SharingRecord.objects.public().filter(audience=self.object),
+            SharingRecord.objects.receiving().filter(audience=self.object),
             elements_of(categories or catalog()),
         )
 
@@ -242,7 +249,7 @@ class DataElementListView(ListView):
         # students is one title.
         title_count = Count(
             "sharing_records__vendor",
-            filter=public_records_q("sharing_records__"),
+            filter=public_records_q("sharing_records__") & receiving_records_q("sharing_records__"),
             distinct=True,
         )
         elements = DataElement.objects.annotate(title_count=title_count)
@@ -281,7 +288,7 @@ class DataElementDetailView(DetailView):
 
     def get_context_data(self, **kwargs):
         records = (
-            SharingRecord.objects.public()
+            SharingRecord.objects.receiving()
             .filter(elements=self.object)
             .select_related("vendor", "audience")
             .prefetch_related("vendor__agreements")
@@ -351,3 +358,24 @@ class AgreementDocumentView(View):
         if agreement is None:
             raise Http404
         return document_response(agreement, self.field)
+
+
+@method_decorator(sandboxed_document, name="get")
+class ConsentFormView(View):
+    """/vendors/<slug>/consent-form.pdf (and /es/…, /ht/…): the form parents sign before
+    their child uses a title that needs their consent, in the page's language, or in
+    English where the district has no translation. One 404 for every refusal, as for
+    agreement documents."""
+
+    http_method_names = ["get", "head"]
+
+    def get(self, request, slug):
+        vendor = (
+            Vendor.objects.visible_to(request.user)
+            .with_decision(Decision.CONSENT_REQUIRED)
+            .filter(slug=slug)
+            .first()
+        )
+        if vendor is None or not vendor.consent_form:
+            raise Http404
+        return pdf_response(vendor.consent_form, f"{vendor.slug}-consent-form.pdf")

@@ -2,18 +2,22 @@
 a time, so that a phone loads it quickly whatever the number of titles."""
 
 from dataclasses import dataclass, field
+from http import HTTPStatus
 from itertools import groupby
 
 from django.core.paginator import Paginator
 from django.db.models import Prefetch
+from django.http import QueryDict
 from django.shortcuts import redirect
 from django.utils.text import slugify
+from django.utils.translation import gettext as _
 from django.views.generic import TemplateView
 
 from pagecache.middleware import reads_query_parameters
 
-from ..models import SharingRecord, Vendor
+from ..models import GRADE_BANDS, GRADE_BANDS_BY_VALUE, Decision, SharingRecord, Vendor
 from ..search import former_last, title_index
+from .filters import Choice, without
 
 # A line is three elements (the item, its link, its audiences): 200 lines and the page's
 # header, jump bar and footer stay within Lighthouse's DOM budget of 1,500 elements.
@@ -47,7 +51,62 @@ class LetterSection:
     vendors: list
 
 
-@reads_query_parameters("page", "entry")
+@dataclass
+class ListFilters:
+    """/vendors/?decision=not_approved&grade=6-8: one decision, one grade band, or both.
+    Values nobody can choose in the form are kept in `unknown`, so the page can say which
+    and offer the way back, rather than list everything or fail."""
+
+    decision: str = ""
+    grade: str = ""
+    unknown: list = field(default_factory=list)
+
+    @classmethod
+    def from_query(cls, query):
+        filters = cls()
+        decision, grade = query.get("decision", ""), query.get("grade", "")
+        if decision in Decision.values:
+            filters.decision = decision
+        elif decision:
+            filters.unknown.append(("decision", decision))
+        if grade in GRADE_BANDS_BY_VALUE:
+            filters.grade = grade
+        elif grade:
+            filters.unknown.append(("grade", grade))
+        return filters
+
+    @property
+    def active(self):
+        return bool(self.decision or self.grade or self.unknown)
+
+    def apply(self, vendors):
+        if self.decision:
+            vendors = vendors.with_decision(self.decision)
+        if self.grade:
+            vendors = vendors.for_grade(self.grade)
+        return vendors
+
+    def query(self, **extra):
+        """The filters as a query string prefix for links to other pages of the list."""
+        query = QueryDict(mutable=True)
+        for name in ("decision", "grade"):
+            if getattr(self, name):
+                query[name] = getattr(self, name)
+        query.update({name: str(value) for name, value in extra.items()})
+        return f"?{query.urlencode()}"
+
+    def chips(self, query):
+        chips = []
+        if self.decision:
+            label = _("Decision: %(decision)s") % {"decision": Decision(self.decision).label}
+            chips.append(Choice(label, without(query, "decision", self.decision)))
+        if self.grade:
+            label = _("Grades %(grades)s") % {"grades": GRADE_BANDS_BY_VALUE[self.grade].label}
+            chips.append(Choice(label, without(query, "grade", self.grade)))
+        return chips
+
+
+@reads_query_parameters("page", "entry", "decision", "grade")
 class VendorListView(TemplateView):
     """Each title's line carries its slug and old slugs as anchors, and each letter's first
     title its #letter- anchor. On a list of several pages, an address such as
@@ -61,16 +120,33 @@ class VendorListView(TemplateView):
     def get(self, request, *args, **kwargs):
         if "entry" in request.GET:
             return redirect(request.path + self.entry_address(request.GET["entry"]))
+        self.filters = ListFilters.from_query(request.GET)
+        if self.filters.unknown:
+            # A mistyped or outdated link: say so, with the filters that do exist.
+            context = self.get_filter_context(self.filters)
+            return self.render_to_response(
+                {**context, "page": None, "sections": [], "letters": []},
+                status=HTTPStatus.BAD_REQUEST,
+            )
         return super().get(request, *args, **kwargs)
 
+    def get_filter_context(self, filters):
+        return {
+            "filters": filters,
+            "filter_chips": filters.chips(self.request.GET),
+            "decisions": Decision.choices,
+            "grade_bands": GRADE_BANDS,
+        }
+
     @staticmethod
-    def index():
-        """Every public title's name, slug and old slugs, current ones A to Z and then
-        former ones, in one query."""
-        rows = (
-            Vendor.objects.public()
-            .order_by(former_last("status"), "name", "pk")
-            .values_list("pk", "name", "slug", "status", "slug_redirects__old_slug")
+    def index(filters=None):
+        """Every public title's name, slug and old slugs (or those the filters keep),
+        current ones A to Z and then former ones, in one query."""
+        vendors = Vendor.objects.public()
+        if filters is not None:
+            vendors = filters.apply(vendors)
+        rows = vendors.order_by(former_last("status"), "name", "pk").values_list(
+            "pk", "name", "slug", "status", "slug_redirects__old_slug"
         )
         return title_index(rows, Line)
 
@@ -98,7 +174,8 @@ class VendorListView(TemplateView):
         return f"?page={number}#{wanted}"
 
     def get_context_data(self, **kwargs):
-        index = self.index()
+        filters = self.filters
+        index = self.index(filters)
         page = Paginator(index, VENDORS_PER_PAGE).get_page(self.request.GET.get("page"))
         lines = {line.pk: line for line in page.object_list}
         order = {line.pk: position for position, line in enumerate(page.object_list)}
@@ -125,6 +202,7 @@ class VendorListView(TemplateView):
             former_vendors=former,
             former_anchor=self.anchor_here(FORMER_ANCHOR, page.number, first_pages),
             former_elsewhere=self.elsewhere(FORMER_ANCHOR, page.number, first_pages),
+            **self.get_filter_context(filters),
             **kwargs,
         )
 
@@ -144,13 +222,12 @@ class VendorListView(TemplateView):
         begins_on = first_pages.get(anchor, (None, None))[1]
         return anchor if begins_on == number else f"{anchor}-continued"
 
-    @staticmethod
-    def elsewhere(anchor, number, first_pages):
+    def elsewhere(self, anchor, number, first_pages):
         """The address of a section that begins on another page, or None."""
         begins_on = first_pages.get(anchor, (None, None))[1]
         if begins_on is None or begins_on == number:
             return None
-        return f"?page={begins_on}#{anchor}"
+        return f"{self.filters.query(page=begins_on)}#{anchor}"
 
     def letters(self, first_pages, number):
         """The A-Z jump: (letter, anchor, address, whether the address is on another page)."""
@@ -159,6 +236,6 @@ class VendorListView(TemplateView):
             if anchor == FORMER_ANCHOR:
                 continue
             elsewhere = page_number != number
-            href = f"?page={page_number}#{anchor}" if elsewhere else f"#{anchor}"
+            href = f"{self.filters.query(page=page_number)}#{anchor}" if elsewhere else f"#{anchor}"
             letters.append((letter, anchor, href, elsewhere))
         return letters
