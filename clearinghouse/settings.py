@@ -381,3 +381,8 @@ SILENCED_SYSTEM_CHECKS = ["django_ratelimit.W001"]
 ADMIN_URL = env.str("ADMIN_URL", default="admin/")
 
 FIXTURE_DIRS = [BASE_DIR / "fixtures"]
+
+# Vendors' answers: how long an invitation link works, and whether an editor's change to a
+# published title waits for a publisher (off: it goes live at once, as it always has).
+VENDOR_LINK_DAYS = env.int("VENDOR_LINK_DAYS", default=30)
+HOLD_EDITOR_CHANGES = env.bool("HOLD_EDITOR_CHANGES", default=False)

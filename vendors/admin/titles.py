@@ -188,6 +188,10 @@ class VendorAdmin(
                 ),
             },
         ),
+        (
+            _("AI and accessibility"),
+            {"fields": ["generative_ai", "trains_models", "accessibility_report_url"]},
+        ),
         (_("Dates"), {"fields": ["created_at", "updated_at"]}),
     ]
 

@@ -8,7 +8,8 @@ attached to many records, so one edit changes every page that shows them. A titl
 `Agreement`s and `Subprocessor`s are in agreements.py, its `SecurityIncident`s in
 incidents.py, the district's `Decision` on it in decisions.py, the district in
 district.py, saved spreadsheet column mappings in imports.py, and the visibility rules in
-publication.py.
+publication.py. What a vendor states about AI is in disclosures.py; the invitations vendors
+answer and the proposals staff review before anything is written are in responses.py.
 """
 
 from .agreements import (
@@ -30,6 +31,7 @@ from .catalog import (
     UsageStatement,
 )
 from .decisions import Decision
+from .disclosures import AIAnswer
 from .district import DistrictProfile, StatePreset
 from .imports import ColumnMapping, ImportJob
 from .incidents import SecurityIncident
@@ -40,5 +42,12 @@ from .records import (
     SharingRecord,
     listed_records_q,
     public_records_q,
+)
+from .responses import (
+    FieldDecision,
+    Proposal,
+    ProposalSource,
+    ProposalStatus,
+    VendorInvitation,
 )
 from .titles import Vendor, VendorSlugRedirect, fold_for_search

@@ -51,6 +51,9 @@ CSV_COLUMNS = [
     "agreement_destruction_certificate_url",
     "no_subprocessors",
     "data_element_definitions",
+    "generative_ai",
+    "trains_models",
+    "accessibility_report_url",
 ]
 
 
@@ -146,6 +149,9 @@ def csv_rows(vendors, absolute):
                     for element in elements
                     if element.description
                 ),
+                "generative_ai": vendor.generative_ai,
+                "trains_models": vendor.trains_models,
+                "accessibility_report_url": vendor.accessibility_report_url,
             }
             yield {column: spreadsheet_safe(value) for column, value in row.items()}
 

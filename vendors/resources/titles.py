@@ -47,6 +47,9 @@ OPTIONAL_VENDOR_COLUMNS = [
     "business_address",
     "has_no_subprocessors",
     *VENDOR_TRANSLATION_COLUMNS,
+    "generative_ai",
+    "trains_models",
+    "accessibility_report_url",
 ]
 
 # Each audience's columns are "<audience slug> <part>", e.g. "parent-data data elements".
