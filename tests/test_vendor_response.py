@@ -3,22 +3,49 @@ an account, the proposal staff review field by field, and editors' changes held 
 publisher. Nothing a vendor sends is public until staff accept it and a publisher publishes."""
 
 import csv
+import datetime
 import io
 import json
+import re
 from http import HTTPStatus
 
 import jsonschema
 import pytest
 import tablib
+from django.core import signing
 from django.core.exceptions import ValidationError
+from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
-from tests.factories import SharingRecordFactory, VendorFactory
-from vendors.models import AIAnswer, Vendor
+from tests.admin_forms import post_action
+from tests.factories import (
+    DataElementFactory,
+    SharingRecordFactory,
+    SubprocessorFactory,
+    VendorFactory,
+    vendor_invitation,
+)
+from vendors.models import (
+    AIAnswer,
+    FieldDecision,
+    Proposal,
+    ProposalSource,
+    ProposalStatus,
+    PublicationStatus,
+    Vendor,
+    VendorInvitation,
+)
+from vendors.models.responses import LINK_SALT
 from vendors.open_data import load_schema
 from vendors.resources import VendorResource
 
 pytestmark = pytest.mark.django_db
+
+# As measured (the same with 1 or 40 catalog elements, 1 or 5 subprocessors): the district
+# profile, the session and the messages are among them.
+VENDOR_FORM_QUERIES = 12
+REVIEW_PAGE_QUERIES = 16
 
 
 def csv_rows(response):
@@ -113,3 +140,494 @@ def test_a_vpat_link_must_be_a_web_address(district):
     with pytest.raises(ValidationError) as error:
         vendor.full_clean()
     assert "accessibility_report_url" in error.value.message_dict
+
+
+# The invitation
+
+
+def answers(vendor, action="submit", **changes):
+    """The form as the vendor would send it: the title's values, attested, with `changes`."""
+    data = {
+        "company": vendor.company,
+        "business_address": vendor.business_address,
+        "privacy_policy_url": vendor.privacy_policy_url,
+        "terms_url": vendor.terms_url,
+        "website_url": vendor.website_url,
+        "accessibility_report_url": vendor.accessibility_report_url,
+        "subprocessors": "\n".join(f"{s.name} | {s.purpose}" for s in vendor.subprocessors.all()),
+        "attestation_name": "Ada Vendor",
+        "attestation_title": "Privacy officer",
+        "attestation_date": "2026-12-01",
+        "attest": "on",
+        "action": action,
+    }
+    for record in vendor.sharing_records.all():
+        data[f"elements_{record.audience.slug}"] = [e.slug for e in record.elements.all()]
+        data[f"purpose_{record.audience.slug}"] = record.usage_statement.text
+    return {**data, **changes}
+
+
+def form_url(token, language=""):
+    prefix = f"/{language}" if language else ""
+    return f"{prefix}/vendor-response/{token}/"
+
+
+@pytest.fixture
+def title(district, parent_audience):
+    """A published title with one published record, as the vendor will find it."""
+    record = SharingRecordFactory(
+        vendor__name="Reading Buddy",
+        vendor__slug="reading-buddy",
+        vendor__company="Buddy Inc.",
+        audience=parent_audience,
+        elements=[DataElementFactory(name="Parent Email", slug="parent-email")],
+        usage_statement__text="Used to send reading reports.",
+    )
+    DataElementFactory(
+        name="Parent Phone", slug="parent-phone", category=record.elements.get().category
+    )
+    return record.vendor
+
+
+def test_staff_invite_the_vendor_by_email_in_its_language(
+    admin_client, mail_server, title, settings
+):
+    settings.SITE_URL = "https://privacy.district.example"
+    change_page = admin_client.get(reverse("admin:vendors_vendor_change", args=[title.pk]))
+    invite_url = reverse("admin:vendors_vendor_invite", args=[title.pk])
+    assert invite_url in change_page.content.decode()
+
+    response = admin_client.post(invite_url, {"email": "privacy@buddy.example", "language": "es"})
+
+    assert response.status_code == HTTPStatus.FOUND
+    invitation = VendorInvitation.objects.get()
+    assert (invitation.vendor, invitation.language) == (title, "es")
+    assert invitation.expires_at - timezone.now() > datetime.timedelta(days=29, hours=23)
+    [message] = mail_server.messages
+    assert message["To"] == "privacy@buddy.example"
+    assert message["Content-Language"] == "es"
+    body = mail_server.text(message)
+    [link] = re.findall(r"https://privacy\.district\.example/es/vendor-response/[^/\s]+/", body)
+    # The mailed link opens the form, in Spanish.
+    token = link.split("/")[-2]
+    assert VendorInvitation.from_token(token) == invitation
+    assert "Reading Buddy" in body
+
+
+def test_the_invitation_is_listed_on_the_invite_page(admin_client, title):
+    vendor_invitation(title, email="someone@buddy.example")
+    page = admin_client.get(reverse("admin:vendors_vendor_invite", args=[title.pk]))
+    assert "someone@buddy.example" in page.content.decode()
+
+
+def test_the_link_lasts_as_many_days_as_the_setting_says(title, settings):
+    settings.VENDOR_LINK_DAYS = 7
+    invitation, _token = vendor_invitation(title)
+    assert invitation.expires_at - timezone.now() < datetime.timedelta(days=7, minutes=1)
+
+
+def test_the_link_opens_the_form_prefilled_and_uncached(client, title):
+    _invitation, token = vendor_invitation(title)
+    response = client.get(form_url(token))
+    assert response.status_code == HTTPStatus.OK
+    page = response.content.decode()
+    assert 'value="Buddy Inc."' in page
+    assert 'value="parent-email" id="id_elements_parent-data-parent-email" checked' in page
+    assert "Used to send reading reports." in page
+    assert "no-store" in response["Cache-Control"]
+    # A second visit renders again rather than serving the first from the page cache.
+    assert client.get(form_url(token)).content.decode().count("csrfmiddlewaretoken") == 1
+
+
+@pytest.mark.parametrize(
+    "token",
+    ["abc", "a:b:c", "%00", signing.dumps("text", salt=LINK_SALT), signing.dumps([1, "x"])],
+)
+def test_a_malformed_token_gets_a_clear_404_naming_no_title(client, title, token):
+    vendor_invitation(title)
+    response = client.get(form_url(token))
+    assert response.status_code == HTTPStatus.NOT_FOUND
+    page = response.content.decode()
+    assert "This link does not open a form" in page
+    assert "Reading Buddy" not in page
+
+
+def test_a_forged_token_gets_a_404(client, title):
+    invitation, token = vendor_invitation(title)
+    # A validly signed id with a made-up secret: only the stored hash's own secret opens it.
+    forged = signing.dumps([invitation.pk, "guessed"], salt=LINK_SALT)
+    tampered = token[:-2] + ("AA" if not token.endswith("AA") else "BB")
+    for bad in (forged, tampered):
+        response = client.get(form_url(bad))
+        assert response.status_code == HTTPStatus.NOT_FOUND
+        assert "Reading Buddy" not in response.content.decode()
+
+
+def test_an_expired_link_is_gone(client, title):
+    _invitation, token = vendor_invitation(
+        title, expires_at=timezone.now() - datetime.timedelta(minutes=1)
+    )
+    response = client.get(form_url(token))
+    assert response.status_code == HTTPStatus.GONE
+    assert "This link has expired." in response.content.decode()
+    assert client.post(form_url(token), {"action": "submit"}).status_code == HTTPStatus.GONE
+
+
+def test_a_revoked_link_is_gone(admin_client, client, title):
+    invitation, token = vendor_invitation(title)
+    post_action(admin_client, "revoke", [invitation])
+    response = client.get(form_url(token))
+    assert response.status_code == HTTPStatus.GONE
+    assert "withdrawn" in response.content.decode()
+
+
+def test_a_link_is_bound_to_its_title(client, title, parent_audience):
+    other = SharingRecordFactory(vendor__name="Other App", audience=parent_audience).vendor
+    _first, token = vendor_invitation(title)
+    second, other_token = vendor_invitation(other)
+    # The other invitation's id with this link's secret opens nothing.
+    _pk, secret = signing.loads(token, salt=LINK_SALT)
+    crossed = signing.dumps([second.pk, secret], salt=LINK_SALT)
+    assert client.get(form_url(crossed)).status_code == HTTPStatus.NOT_FOUND
+    assert "Other App" in client.get(form_url(other_token)).content.decode()
+    client.post(form_url(token), answers(title, company="Buddy Holdings"))
+    assert Proposal.objects.get().vendor == title
+
+
+# What the vendor fills in
+
+
+def test_a_draft_is_kept_and_shown_again_without_being_proposed(client, title):
+    invitation, token = vendor_invitation(title)
+    response = client.post(
+        form_url(token), answers(title, action="draft", company="", website_url="not a url")
+    )
+    assert response.status_code == HTTPStatus.FOUND
+    page = client.get(form_url(token)).content.decode()
+    assert "Draft saved" in page
+    assert 'value="not a url"' in page
+    assert 'name="company" maxlength="200" class="usa-input" id="id_company">' in page
+    assert not Proposal.objects.exists()
+    invitation.refresh_from_db()
+    assert invitation.draft_saved_at and not invitation.submitted_at
+
+
+@pytest.mark.parametrize(
+    ("changes", "field", "message"),
+    [
+        ({"website_url": "javascript:alert(1)"}, "website_url", "Enter a valid URL."),
+        (
+            {"accessibility_report_url": "ftp://x.example/v"},
+            "accessibility_report_url",
+            "valid URL",
+        ),
+        ({"elements_parent-data": []}, "elements_parent-data", "at least one data element"),
+        ({"subprocessors": "Only a name"}, "subprocessors", "Line 1"),
+        ({"attestation_name": ""}, "attestation_name", "The attestation needs this."),
+        ({"attest": ""}, "attest", "Confirm the answers"),
+        ({"generative_ai": "maybe"}, "generative_ai", "Select a valid choice"),
+    ],
+)
+def test_a_submission_is_held_to_the_admins_rules(client, title, changes, field, message):
+    invitation, token = vendor_invitation(title)
+    response = client.post(form_url(token), answers(title, **changes))
+    assert response.status_code == HTTPStatus.BAD_REQUEST
+    assert message in response.context["form"].errors[field][0]
+    assert "Some answers need attention" in response.content.decode()
+    assert not Proposal.objects.exists()
+    invitation.refresh_from_db()
+    assert invitation.submitted_at is None
+
+
+def test_new_data_for_an_audience_needs_its_purpose(client, title, student_audience):
+    _invitation, token = vendor_invitation(title)
+    response = client.post(
+        form_url(token), answers(title, **{"elements_student-data": ["parent-phone"]})
+    )
+    assert response.status_code == HTTPStatus.BAD_REQUEST
+    assert "purpose_student-data" in response.context["form"].errors
+
+
+def test_a_submission_proposes_only_what_differs_and_closes_the_link(client, title):
+    SubprocessorFactory(vendor=title, name="Cloud Host", purpose="Hosting")
+    invitation, token = vendor_invitation(title, email="ada@buddy.example")
+    response = client.post(
+        form_url(token),
+        answers(
+            title,
+            company="Buddy Holdings",
+            generative_ai="yes",
+            trains_models="no",
+            accessibility_report_url="https://buddy.example/vpat",
+            subprocessors="Cloud Host | Hosting | Ireland\nMail Co | Sends reports",
+            destruction="Deleted 30 days after the contract ends.",
+            **{
+                "elements_parent-data": ["parent-email", "parent-phone"],
+                "other_parent-data": "IP address",
+            },
+        ),
+    )
+    assert response.status_code == HTTPStatus.FOUND
+    proposal = Proposal.objects.get()
+    assert (proposal.source, proposal.invitation) == (ProposalSource.VENDOR, invitation)
+    assert proposal.changes == {
+        "title.company": "Buddy Holdings",
+        "title.generative_ai": "yes",
+        "title.trains_models": "no",
+        "title.accessibility_report_url": "https://buddy.example/vpat",
+        "subprocessors": [
+            {"name": "Cloud Host", "purpose": "Hosting", "location": "Ireland"},
+            {"name": "Mail Co", "purpose": "Sends reports", "location": ""},
+        ],
+        "destruction": "Deleted 30 days after the contract ends.",
+        "record.parent-data.elements": ["parent-email", "parent-phone"],
+    }
+    assert proposal.notes["other_elements"] == {"parent-data": "IP address"}
+    assert proposal.notes["attestation"]["name"] == "Ada Vendor"
+    page = client.get(form_url(token))
+    assert page.status_code == HTTPStatus.OK
+    assert "Thank you" in page.content.decode()
+    assert client.post(form_url(token), answers(title)).status_code == HTTPStatus.OK
+    assert Proposal.objects.count() == 1
+
+
+def test_the_form_is_rate_limited(client, title, settings):
+    settings.PUBLIC_FORM_RATE_PER_ADDRESS = "2/h"
+    _invitation, token = vendor_invitation(title)
+    for _try in range(2):
+        client.post(form_url(token), answers(title, action="draft"))
+    response = client.post(form_url(token), answers(title, action="draft"))
+    assert response.status_code == HTTPStatus.TOO_MANY_REQUESTS
+    assert "Too many tries" in response.content.decode()
+
+
+def test_the_form_works_in_spanish(client, title):
+    _invitation, token = vendor_invitation(title, language="es")
+    response = client.get(form_url(token, "es"))
+    assert response.status_code == HTTPStatus.OK
+    assert '<html lang="es">' in response.content.decode()
+
+
+def test_the_vendor_form_costs_a_fixed_number_of_queries(
+    client, title, student_audience, django_assert_max_num_queries
+):
+    for number in range(20):
+        DataElementFactory(name=f"Extra {number}")
+    _invitation, token = vendor_invitation(title)
+    with django_assert_max_num_queries(VENDOR_FORM_QUERIES):
+        assert client.get(form_url(token)).status_code == HTTPStatus.OK
+
+
+def submitted(client, vendor, email="ada@buddy.example", **changes):
+    _invitation, token = vendor_invitation(vendor, email=email)
+    response = client.post(form_url(token), answers(vendor, **changes))
+    assert response.status_code == HTTPStatus.FOUND, response.context["form"].errors
+    return Proposal.objects.get(invitation__email=email)
+
+
+# The review
+
+
+def review(client, proposal, decisions):
+    return client.post(reverse("admin:vendors_proposal_review", args=[proposal.pk]), decisions)
+
+
+def test_staff_see_each_change_beside_the_current_value(publisher_client, client, title):
+    proposal = submitted(client, title, company="Buddy Holdings", generative_ai="yes")
+    page = publisher_client.get(reverse("admin:vendors_proposal_review", args=[proposal.pk]))
+    assert page.status_code == HTTPStatus.OK
+    html = page.content.decode()
+    row = re.search(r"<th scope=\"row\">Company</th>(.*?)</tr>", html, re.S).group(1)
+    assert row.index("Buddy Inc.") < row.index("Buddy Holdings")
+    assert 'name="title.company" value="accepted"' in html
+    assert 'name="title.company" value="rejected"' in html
+    assert "Attested by Ada Vendor, Privacy officer" in html
+
+
+def test_accepted_changes_are_written_with_the_vendors_name_in_the_history(
+    publisher_client, client, title
+):
+    proposal = submitted(
+        client,
+        title,
+        company="Buddy Holdings",
+        generative_ai="yes",
+        **{"elements_parent-data": ["parent-email", "parent-phone"]},
+    )
+    response = review(
+        publisher_client,
+        proposal,
+        {
+            "title.company": "accepted",
+            "title.generative_ai": "rejected",
+            "record.parent-data.elements": "accepted",
+        },
+    )
+    assert response.status_code == HTTPStatus.FOUND
+    title.refresh_from_db()
+    assert title.company == "Buddy Holdings"
+    assert title.generative_ai == AIAnswer.NOT_STATED
+    record = title.sharing_records.get()
+    assert sorted(e.slug for e in record.elements.all()) == ["parent-email", "parent-phone"]
+    reason = "From the vendor's response (ada@buddy.example)"
+    assert title.history.first().history_change_reason == reason
+    assert record.history.first().history_change_reason == reason
+    proposal.refresh_from_db()
+    assert proposal.status == ProposalStatus.REVIEWED
+    assert proposal.decisions["title.generative_ai"] == FieldDecision.REJECTED
+    assert proposal.reviewed_by.username == "publisher"
+
+
+def test_undecided_changes_wait_for_a_later_review(publisher_client, client, title):
+    proposal = submitted(client, title, company="Buddy Holdings", generative_ai="yes")
+    review(publisher_client, proposal, {"title.company": "accepted"})
+    proposal.refresh_from_db()
+    assert proposal.status == ProposalStatus.PENDING
+    page = publisher_client.get(reverse("admin:vendors_proposal_review", args=[proposal.pk]))
+    html = page.content.decode()
+    assert 'name="title.generative_ai"' in html and 'name="title.company"' not in html
+
+
+def test_a_new_audience_record_from_the_vendor_is_a_draft(
+    publisher_client, client, title, student_audience
+):
+    proposal = submitted(
+        client,
+        title,
+        **{"elements_student-data": ["parent-phone"], "purpose_student-data": "Reading levels."},
+    )
+    review(
+        publisher_client,
+        proposal,
+        {"record.student-data.elements": "accepted", "record.student-data.purpose": "accepted"},
+    )
+    record = title.sharing_records.get(audience=student_audience)
+    assert record.status == PublicationStatus.DRAFT
+    assert record.usage_statement.text == "Reading levels."
+    # The shared statement other titles use is untouched.
+    assert title.sharing_records.get(audience__slug="parent-data").usage_statement.text == (
+        "Used to send reading reports."
+    )
+
+
+def test_accepted_subprocessors_replace_the_list(publisher_client, client, title):
+    SubprocessorFactory(vendor=title, name="Old Host", purpose="Hosting")
+    proposal = submitted(client, title, subprocessors="New Host | Hosting | Canada")
+    review(publisher_client, proposal, {"subprocessors": "accepted"})
+    assert list(title.subprocessors.values_list("name", "location")) == [("New Host", "Canada")]
+
+
+def test_an_editor_may_not_accept_changes_into_a_public_title(editor_client, client, title):
+    proposal = submitted(client, title, company="Buddy Holdings")
+    page = editor_client.get(reverse("admin:vendors_proposal_review", args=[proposal.pk]))
+    assert "only a publisher may review it" in page.content.decode()
+    assert 'name="title.company"' not in page.content.decode()
+    response = review(editor_client, proposal, {"title.company": "accepted"})
+    assert response.status_code == HTTPStatus.FORBIDDEN
+    title.refresh_from_db()
+    assert title.company == "Buddy Inc."
+
+
+def test_an_editor_accepts_changes_into_a_draft_title(editor_client, client, title):
+    Vendor.objects.filter(pk=title.pk).update(status=PublicationStatus.DRAFT)
+    proposal = submitted(client, title, company="Buddy Holdings")
+    response = review(editor_client, proposal, {"title.company": "accepted"})
+    assert response.status_code == HTTPStatus.FOUND
+    title.refresh_from_db()
+    assert title.company == "Buddy Holdings"
+
+
+def test_applying_is_all_or_nothing(publisher_client, client, title, monkeypatch):
+    proposal = submitted(
+        client, title, company="Buddy Holdings", subprocessors="Mail Co | Sends reports"
+    )
+
+    def broken(self, wanted):
+        raise RuntimeError("the database went away")
+
+    monkeypatch.setattr("vendors.proposals.Writer.write_subprocessors", broken)
+    with pytest.raises(RuntimeError):
+        review(
+            publisher_client, proposal, {"title.company": "accepted", "subprocessors": "accepted"}
+        )
+    title.refresh_from_db()
+    assert title.company == "Buddy Inc."
+    proposal.refresh_from_db()
+    assert proposal.status == ProposalStatus.PENDING and not proposal.decisions
+
+
+def test_the_review_page_costs_a_fixed_number_of_queries(
+    publisher_client, client, title, django_assert_max_num_queries
+):
+    SubprocessorFactory.create_batch(5, vendor=title)
+    proposal = submitted(
+        client,
+        title,
+        company="Buddy Holdings",
+        subprocessors="Mail Co | Sends reports",
+        destruction="Deleted after a year.",
+        **{"elements_parent-data": ["parent-email", "parent-phone"]},
+    )
+    with django_assert_max_num_queries(REVIEW_PAGE_QUERIES):
+        page = publisher_client.get(reverse("admin:vendors_proposal_review", args=[proposal.pk]))
+    assert page.status_code == HTTPStatus.OK
+
+
+# Nothing goes public by itself
+
+
+def public_state(client, vendor):
+    """Everything a visitor can read about a title: its page, its open data, the change log."""
+    return {
+        "page": client.get(vendor.get_absolute_url()).content.decode(),
+        "json": client.get(f"/api/v1/vendors/{vendor.slug}.json").json()["vendor"],
+        "csv": csv_rows(client.get("/export/clearinghouse.csv")),
+        "changes": client.get("/changes/").content.decode(),
+    }
+
+
+def without_dates(state):
+    page = re.sub(r"Last updated [^<]*", "", state["page"])
+    page = re.sub(r'name="csrfmiddlewaretoken" value="[^"]*"', "", page)
+    return {**state, "page": page}
+
+
+def test_a_vendors_response_changes_nothing_public_until_a_publisher_accepts_and_publishes(
+    editor_client, publisher, title, parent_audience
+):
+    client = Client()  # a visitor: editor_client is signed in
+    draft = SharingRecordFactory(
+        vendor__name="Draft Buddy",
+        vendor__slug="draft-buddy",
+        vendor__status=PublicationStatus.DRAFT,
+        audience=parent_audience,
+    ).vendor
+    before = without_dates(public_state(client, title))
+    assert client.get(draft.get_absolute_url()).status_code == HTTPStatus.NOT_FOUND
+
+    # Submitted, for a draft title and for the public one: nothing a visitor reads moves.
+    proposal = submitted(client, draft, company="Buddy Holdings", generative_ai="yes")
+    public_proposal = submitted(client, title, email="b@buddy.example", company="Buddy Holdings")
+    assert without_dates(public_state(client, title)) == before
+    assert client.get(draft.get_absolute_url()).status_code == HTTPStatus.NOT_FOUND
+
+    # Accepted into the draft by an editor: still nothing public. The public title's change
+    # is not an editor's to accept.
+    review(
+        editor_client, proposal, {"title.company": "accepted", "title.generative_ai": "accepted"}
+    )
+    response = review(editor_client, public_proposal, {"title.company": "accepted"})
+    assert response.status_code == HTTPStatus.FORBIDDEN
+    assert client.get(draft.get_absolute_url()).status_code == HTTPStatus.NOT_FOUND
+    assert without_dates(public_state(client, title)) == before
+    assert "Buddy Holdings" not in json.dumps(before)
+
+    # A publisher publishes as today: now it is public, with the vendor's values.
+    editor_client.force_login(publisher)
+    post_action(editor_client, "publish", [draft])
+    page = client.get(draft.get_absolute_url()).content.decode()
+    assert "A product of Buddy Holdings" in page
+    assert 'class="vendor-ai__generative">Yes<' in page
+    data = client.get("/api/v1/vendors/draft-buddy.json").json()["vendor"]
+    assert (data["company"], data["generative_ai"]) == ("Buddy Holdings", "yes")
+    assert "Draft Buddy" in client.get("/changes/").content.decode()

@@ -50,6 +50,7 @@ from .publishing import (
     PublishingAdminMixin,
     can_publish,
 )
+from .responses import VendorResponseAdminMixin
 
 
 class SharingRecordInline(
@@ -126,6 +127,7 @@ class MissingStateFieldsFilter(admin.SimpleListFilter):
 
 @admin.register(Vendor)
 class VendorAdmin(
+    VendorResponseAdminMixin,
     PublishingAdminMixin,
     ColumnMappingImportMixin,
     PublisherImportMixin,
