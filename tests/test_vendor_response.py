@@ -18,7 +18,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from tests.admin_forms import post_action
+from tests.admin_forms import change_form_data, post_action
 from tests.factories import (
     DataElementFactory,
     SharingRecordFactory,
@@ -631,3 +631,69 @@ def test_a_vendors_response_changes_nothing_public_until_a_publisher_accepts_and
     data = client.get("/api/v1/vendors/draft-buddy.json").json()["vendor"]
     assert (data["company"], data["generative_ai"]) == ("Buddy Holdings", "yes")
     assert "Draft Buddy" in client.get("/changes/").content.decode()
+
+
+# Editors' changes held for a publisher
+
+
+def edit_title(client, vendor, **changes):
+    url = reverse("admin:vendors_vendor_change", args=[vendor.pk])
+    data = {**change_form_data(client.get(url)), **changes}
+    return client.post(url, data, follow=True)
+
+
+def test_without_the_setting_an_editors_change_goes_live_at_once(editor_client, title):
+    edit_title(editor_client, title, company="Edited Inc.")
+    title.refresh_from_db()
+    assert title.company == "Edited Inc."
+    assert not Proposal.objects.exists()
+
+
+def test_with_the_setting_an_editors_change_to_a_public_title_is_held(
+    editor_client, title, settings
+):
+    settings.HOLD_EDITOR_CHANGES = True
+    response = edit_title(editor_client, title, company="Edited Inc.", description_es="Hola.")
+    assert "held for a publisher" in response.content.decode()
+    title.refresh_from_db()
+    assert title.company == "Buddy Inc."
+    assert Client().get(title.get_absolute_url()).content.decode().count("Edited Inc.") == 0
+    proposal = Proposal.objects.get()
+    assert (proposal.source, proposal.proposed_by.username) == (ProposalSource.EDITOR, "editor")
+    assert proposal.changes == {"title.company": "Edited Inc.", "title.description_es": "Hola."}
+
+
+def test_a_held_change_goes_live_once_a_publisher_accepts_it(
+    editor_client, publisher, title, settings
+):
+    settings.HOLD_EDITOR_CHANGES = True
+    edit_title(editor_client, title, company="Edited Inc.")
+    proposal = Proposal.objects.get()
+    editor_client.force_login(publisher)
+    review(editor_client, proposal, {"title.company": "accepted"})
+    title.refresh_from_db()
+    assert title.company == "Edited Inc."
+    assert "editor" in title.history.first().history_change_reason
+    assert "A product of Edited Inc." in Client().get(title.get_absolute_url()).content.decode()
+
+
+def test_a_held_save_leaves_the_inline_rows_unsaved_and_says_so(editor_client, title, settings):
+    settings.HOLD_EDITOR_CHANGES = True
+    record = title.sharing_records.get()
+    response = edit_title(editor_client, title, **{"sharing_records-0-elements_intro_en": "New."})
+    assert "were not saved" in response.content.decode()
+    record.refresh_from_db()
+    assert record.elements_intro == ""
+
+
+@pytest.mark.parametrize("who", ["publisher", "draft"])
+def test_publishers_and_drafts_are_not_held(editor_client, publisher, title, settings, who):
+    settings.HOLD_EDITOR_CHANGES = True
+    if who == "publisher":
+        editor_client.force_login(publisher)
+    else:
+        Vendor.objects.filter(pk=title.pk).update(status=PublicationStatus.DRAFT)
+    edit_title(editor_client, title, company="Edited Inc.")
+    title.refresh_from_db()
+    assert title.company == "Edited Inc."
+    assert not Proposal.objects.exists()

@@ -18,11 +18,30 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from .. import mail
-from ..models import FieldDecision, Proposal, ProposalStatus, Vendor, VendorInvitation
+from ..models import (
+    FieldDecision,
+    Proposal,
+    ProposalSource,
+    ProposalStatus,
+    PublicationStatus,
+    Vendor,
+    VendorInvitation,
+)
 from ..models.responses import response_url
-from ..proposals import ProposalError, apply_proposal, may_apply, review_rows
+from ..proposals import ProposalError, apply_proposal, json_value, may_apply, review_rows
+from .publishing import can_publish
 
 logger = logging.getLogger(__name__)
+
+
+def held_field_names():
+    """The title's own fields an editor's held change may carry (the language columns
+    included): every editable column, not its relations."""
+    return {
+        field.name
+        for field in Vendor._meta.concrete_fields
+        if field.editable and not field.is_relation
+    }
 
 
 class InviteVendorForm(forms.Form):
@@ -54,8 +73,71 @@ def send_invitation(invitation, token):
 
 
 class VendorResponseAdminMixin:
-    """For the title admin: "Invite the vendor" on a title's page, and what it has been sent
-    and has answered."""
+    """For the title admin: "Invite the vendor" on a title's page, what it has been sent and
+    has answered, and, with HOLD_EDITOR_CHANGES on, an editor's change to a public title
+    held as a proposal until a publisher accepts it.
+
+    Held are the title's own fields. The inline rows on the same page (records, agreements,
+    subprocessors) are not held but left unsaved, and the editor is told so: saving them
+    would publish them at once, which is what the setting is there to prevent."""
+
+    def holds_change(self, request, obj, change):
+        if not (settings.HOLD_EDITOR_CHANGES and change) or can_publish(request):
+            return False
+        stored = Vendor.objects.filter(pk=obj.pk).values_list("status", flat=True).first()
+        return stored in (PublicationStatus.PUBLISHED, PublicationStatus.RETIRED)
+
+    def save_model(self, request, obj, form, change):
+        if not self.holds_change(request, obj, change):
+            return super().save_model(request, obj, form, change)
+        names = [name for name in form.changed_data if name in held_field_names()]
+        request.held_proposal = None
+        if names:
+            request.held_proposal = Proposal.objects.create(
+                vendor_id=obj.pk,
+                source=ProposalSource.EDITOR,
+                proposed_by=request.user,
+                changes={f"title.{name}": json_value(form.cleaned_data[name]) for name in names},
+            )
+        return None
+
+    def save_related(self, request, form, formsets, change):
+        if not hasattr(request, "held_proposal"):
+            return super().save_related(request, form, formsets, change)
+        if any(formset.has_changed() for formset in formsets):
+            self.message_user(
+                request,
+                _(
+                    "Changes to the records, agreements and subprocessors on this page were "
+                    "not saved: while changes are held, ask a publisher to make them."
+                ),
+                messages.WARNING,
+            )
+        return None
+
+    def construct_change_message(self, request, form, formsets, add=False):
+        # The formsets were not saved: there is nothing of theirs to describe.
+        if hasattr(request, "held_proposal"):
+            return ""
+        return super().construct_change_message(request, form, formsets, add)
+
+    def log_change(self, request, obj, message):
+        if hasattr(request, "held_proposal"):
+            return None
+        return super().log_change(request, obj, message)
+
+    def response_change(self, request, obj):
+        if not hasattr(request, "held_proposal"):
+            return super().response_change(request, obj)
+        if request.held_proposal is not None:
+            self.message_user(
+                request,
+                _("Your change is held for a publisher's review. The public page is unchanged."),
+                messages.WARNING,
+            )
+        else:
+            self.message_user(request, _("Nothing in the title's own fields changed."))
+        return redirect("admin:vendors_vendor_change", obj.pk)
 
     def get_urls(self):
         return [
