@@ -14,6 +14,7 @@ from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone, translation
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
@@ -80,6 +81,20 @@ class VendorResponseAdminMixin:
     Held are the title's own fields. The inline rows on the same page (records, agreements,
     subprocessors) are not held but left unsaved, and the editor is told so: saving them
     would publish them at once, which is what the setting is there to prevent."""
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        # A form that does not send an AI answer (an older script, a hand-made POST) means
+        # "not stated", as the default says, rather than failing the whole save.
+        if db_field.name in ("generative_ai", "trains_models"):
+            return forms.TypedChoiceField(
+                label=capfirst(db_field.verbose_name),
+                help_text=db_field.help_text,
+                choices=db_field.choices,
+                initial=db_field.default,
+                required=False,
+                empty_value=db_field.default,
+            )
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
 
     def holds_change(self, request, obj, change):
         if not (settings.HOLD_EDITOR_CHANGES and change) or can_publish(request):
