@@ -67,6 +67,27 @@ class Row:
     def is_pending(self):
         return self.decision == FieldDecision.PENDING
 
+    # Templates cannot tell a list from a text: these say which each side is.
+    @property
+    def current_is_list(self):
+        return isinstance(self.current, list)
+
+    @property
+    def proposed_is_list(self):
+        return isinstance(self.proposed, list)
+
+    @property
+    def added(self):
+        if self.current_is_list and self.proposed_is_list:
+            return [item for item in self.proposed if item not in self.current]
+        return []
+
+    @property
+    def removed(self):
+        if self.current_is_list and self.proposed_is_list:
+            return [item for item in self.current if item not in self.proposed]
+        return []
+
 
 def title_field_value(vendor, name):
     """A title field as the review shows it: a choice by its label."""

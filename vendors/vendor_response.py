@@ -120,8 +120,10 @@ class VendorResponseForm(forms.Form):
     attestation_title = forms.CharField(label=_("Your title"), max_length=200, required=False)
     attestation_date = forms.DateField(
         label=_("Date"),
+        help_text=_("As year-month-day, e.g. 2026-12-01."),
         required=False,
-        widget=forms.DateInput(attrs={"type": "date"}),
+        input_formats=["%Y-%m-%d"],
+        widget=forms.DateInput(format="%Y-%m-%d"),
     )
     attest = forms.BooleanField(
         label=_("I confirm that these answers are true and complete for this title."),
@@ -165,6 +167,7 @@ class VendorResponseForm(forms.Form):
     def current_values(cls, vendor, audiences, records):
         """The form as the title stands: what the vendor is asked to check."""
         values = {name: getattr(vendor, name) for name in TITLE_FIELDS}
+        values["attestation_date"] = timezone.localdate()
         values["subprocessors"] = "\n".join(
             f" {SUBPROCESSOR_SEPARATOR} ".join(filter(None, [s.name, s.purpose, s.location]))
             for s in vendor.subprocessors.all()
