@@ -68,10 +68,10 @@ class VendorResponseView(View):
                 status=HTTPStatus.TOO_MANY_REQUESTS,
             )
         if request.POST.get("action") == "draft":
+            # Only the form's own fields, as typed: whatever else a POST carries is dropped.
+            fields = self.form().fields
             self.invitation.draft = {
-                name: values
-                for name, values in request.POST.lists()
-                if name not in ("csrfmiddlewaretoken", "action")
+                name: values for name, values in request.POST.lists() if name in fields
             }
             self.invitation.draft_saved_at = timezone.now()
             self.invitation.save(update_fields=["draft", "draft_saved_at"])
