@@ -4,6 +4,7 @@ publisher. Nothing a vendor sends is public until staff accept it and a publishe
 
 import csv
 import datetime
+import html
 import io
 import json
 import re
@@ -130,9 +131,9 @@ def test_an_unknown_ai_answer_in_a_spreadsheet_is_refused(district, stated):
 def test_staff_edit_the_ai_answers_on_the_titles_page(admin_client, stated):
     page = admin_client.get(reverse("admin:vendors_vendor_change", args=[stated.pk]))
     assert page.status_code == HTTPStatus.OK
-    html = page.content.decode()
+    text = page.content.decode()
     for name in ("generative_ai", "trains_models", "accessibility_report_url"):
-        assert f'name="{name}"' in html
+        assert f'name="{name}"' in text
 
 
 def test_a_vpat_link_must_be_a_web_address(district):
@@ -436,12 +437,12 @@ def test_staff_see_each_change_beside_the_current_value(publisher_client, client
     proposal = submitted(client, title, company="Buddy Holdings", generative_ai="yes")
     page = publisher_client.get(reverse("admin:vendors_proposal_review", args=[proposal.pk]))
     assert page.status_code == HTTPStatus.OK
-    html = page.content.decode()
-    row = re.search(r"<th scope=\"row\">Company</th>(.*?)</tr>", html, re.S).group(1)
+    text = page.content.decode()
+    row = re.search(r"<th scope=\"row\">Company</th>(.*?)</tr>", text, re.S).group(1)
     assert row.index("Buddy Inc.") < row.index("Buddy Holdings")
-    assert 'name="title.company" value="accepted"' in html
-    assert 'name="title.company" value="rejected"' in html
-    assert "Attested by Ada Vendor, Privacy officer" in html
+    assert 'name="title.company" value="accepted"' in text
+    assert 'name="title.company" value="rejected"' in text
+    assert "Attested by Ada Vendor, Privacy officer" in text
 
 
 def test_accepted_changes_are_written_with_the_vendors_name_in_the_history(
@@ -472,6 +473,8 @@ def test_accepted_changes_are_written_with_the_vendors_name_in_the_history(
     reason = "From the vendor's response (ada@buddy.example)"
     assert title.history.first().history_change_reason == reason
     assert record.history.first().history_change_reason == reason
+    history = publisher_client.get(reverse("admin:vendors_vendor_history", args=[title.pk]))
+    assert html.escape(reason) in history.content.decode()
     proposal.refresh_from_db()
     assert proposal.status == ProposalStatus.REVIEWED
     assert proposal.decisions["title.generative_ai"] == FieldDecision.REJECTED
@@ -484,8 +487,8 @@ def test_undecided_changes_wait_for_a_later_review(publisher_client, client, tit
     proposal.refresh_from_db()
     assert proposal.status == ProposalStatus.PENDING
     page = publisher_client.get(reverse("admin:vendors_proposal_review", args=[proposal.pk]))
-    html = page.content.decode()
-    assert 'name="title.generative_ai"' in html and 'name="title.company"' not in html
+    text = page.content.decode()
+    assert 'name="title.generative_ai"' in text and 'name="title.company"' not in text
 
 
 def test_a_new_audience_record_from_the_vendor_is_a_draft(
