@@ -50,6 +50,8 @@ from .publishing import (
     PublishingAdminMixin,
     can_publish,
 )
+
+# Importing it also registers the invitation and proposal admins.
 from .responses import VendorResponseAdminMixin
 
 
