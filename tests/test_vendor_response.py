@@ -22,6 +22,7 @@ from django.utils import timezone
 from tests.admin_forms import change_form_data, post_action
 from tests.factories import (
     DataElementFactory,
+    SecurityIncidentFactory,
     SharingRecordFactory,
     SubprocessorFactory,
     VendorFactory,
@@ -29,6 +30,7 @@ from tests.factories import (
 )
 from vendors.models import (
     AIAnswer,
+    DataElement,
     FieldDecision,
     Proposal,
     ProposalSource,
@@ -680,13 +682,67 @@ def test_a_held_change_goes_live_once_a_publisher_accepts_it(
     assert "A product of Edited Inc." in Client().get(title.get_absolute_url()).content.decode()
 
 
-def test_a_held_save_leaves_the_inline_rows_unsaved_and_says_so(editor_client, title, settings):
+def test_a_held_title_save_holds_its_records_changes_too(editor_client, publisher, title, settings):
     settings.HOLD_EDITOR_CHANGES = True
     record = title.sharing_records.get()
-    response = edit_title(editor_client, title, **{"sharing_records-0-elements_intro_en": "New."})
-    assert "were not saved" in response.content.decode()
+    edit_title(editor_client, title, **{"sharing_records-0-elements_intro_en": "New lead-in."})
     record.refresh_from_db()
     assert record.elements_intro == ""
+    proposal = Proposal.objects.get()
+    key = f"part.sharingrecord.{record.pk}.elements_intro_en"
+    assert proposal.changes == {key: "New lead-in."}
+    editor_client.force_login(publisher)
+    review(editor_client, proposal, {key: "accepted"})
+    record.refresh_from_db()
+    assert record.elements_intro == "New lead-in."
+    assert "editor" in record.history.first().history_change_reason
+
+
+def test_a_held_save_leaves_other_inline_rows_unsaved_and_says_so(editor_client, title, settings):
+    settings.HOLD_EDITOR_CHANGES = True
+    subprocessor = SubprocessorFactory(vendor=title, name="Cloud Host")
+    response = edit_title(editor_client, title, **{"subprocessors-0-name": "Renamed Host"})
+    assert "were not saved" in response.content.decode()
+    subprocessor.refresh_from_db()
+    assert subprocessor.name == "Cloud Host"
+
+
+def edit_part(client, admin_name, obj, **changes):
+    url = reverse(f"admin:vendors_{admin_name}_change", args=[obj.pk])
+    data = {**change_form_data(client.get(url)), **changes}
+    return client.post(url, data, follow=True)
+
+
+def test_an_editors_change_to_a_published_record_on_its_own_page_is_held(
+    editor_client, publisher, title, settings
+):
+    settings.HOLD_EDITOR_CHANGES = True
+    record = title.sharing_records.get()
+    phone = DataElement.objects.get(slug="parent-phone")
+    elements = [*record.elements.values_list("pk", flat=True), phone.pk]
+    response = edit_part(editor_client, "sharingrecord", record, elements=elements)
+    assert "held for a publisher" in response.content.decode()
+    assert record.elements.count() == 1
+    proposal = Proposal.objects.get()
+    page = editor_client.get(reverse("admin:vendors_proposal_review", args=[proposal.pk]))
+    assert "Parent Phone" in page.content.decode()
+    editor_client.force_login(publisher)
+    review(editor_client, proposal, {f"part.sharingrecord.{record.pk}.elements": "accepted"})
+    assert sorted(record.elements.values_list("slug", flat=True)) == [
+        "parent-email",
+        "parent-phone",
+    ]
+
+
+def test_an_editors_change_to_a_published_incident_is_held(editor_client, title, settings):
+    settings.HOLD_EDITOR_CHANGES = True
+    incident = SecurityIncidentFactory(vendor=title)
+    edit_part(editor_client, "securityincident", incident, students_affected=5)
+    incident.refresh_from_db()
+    assert incident.students_affected == 1200
+    assert Proposal.objects.get().changes == {
+        f"part.securityincident.{incident.pk}.students_affected": 5
+    }
 
 
 @pytest.mark.parametrize("who", ["publisher", "draft"])

@@ -7,7 +7,10 @@ A change is keyed by what it touches:
 - `record.<audience slug>.elements`: the data elements one audience's record names (slugs);
 - `record.<audience slug>.purpose`: how that audience's data is used, in the vendor's words;
 - `destruction`: when and how the title's data is destroyed, in the vendor's words;
-- `subprocessors`: the whole list of companies the vendor passes the data to.
+- `subprocessors`: the whole list of companies the vendor passes the data to;
+- `part.<model>.<pk>.<field>`: one field of one of the title's sharing records or security
+  incidents, as an editor changed it (a relation by its primary key, the elements as a
+  list of them).
 
 The vendor's own words (a purpose, its retention terms) become a usage statement or a
 destruction term of their own when accepted: the shared ones belong to many titles, and
@@ -15,6 +18,7 @@ rewriting one for a vendor would change every other title's page.
 """
 
 import datetime
+from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
@@ -31,6 +35,7 @@ from .models import (
     Proposal,
     ProposalStatus,
     PublicationStatus,
+    SecurityIncident,
     SharingRecord,
     Subprocessor,
     UsageStatement,
@@ -40,6 +45,74 @@ from .models import (
 PUBLISH_PERMISSION = "vendors.publish_vendor"
 # simple-history's column for the reason is this long.
 REASON_MAX_LENGTH = 100
+
+
+# The parts of a title an editor's held change may carry, by model name.
+HELD_PARTS = {"sharingrecord": SharingRecord, "securityincident": SecurityIncident}
+
+
+def part_key(obj, name):
+    return f"part.{obj._meta.model_name}.{obj.pk}.{name}"
+
+
+def split_part_key(key):
+    _part, model_name, pk, name = key.split(".", 3)
+    return HELD_PARTS[model_name], int(pk), name
+
+
+def is_public_part(obj):
+    """A stored record or incident that visitors read: published, of a public title."""
+    stored = (
+        type(obj)._base_manager.filter(pk=obj.pk).values_list("status", "vendor__status").first()
+    )
+    return (
+        stored is not None
+        and stored[0] == PublicationStatus.PUBLISHED
+        and stored[1]
+        in (
+            PublicationStatus.PUBLISHED,
+            PublicationStatus.RETIRED,
+        )
+    )
+
+
+def part_changes(form):
+    """What an admin form of a record or incident changed, as proposal keys and values."""
+    obj = form.instance
+    changes = {}
+    names = {f.name for f in obj._meta.get_fields() if getattr(f, "editable", False)}
+    for name in form.changed_data:
+        if name not in names:  # a form-only field: nothing to hold
+            continue
+        model_field = obj._meta.get_field(name)
+        value = form.cleaned_data.get(name)
+        if model_field.many_to_many:
+            value = sorted(item.pk for item in value or [])
+        elif model_field.is_relation:
+            value = value.pk if value else None
+        else:
+            value = json_value(value)
+        changes[part_key(obj, name)] = value
+    return changes
+
+
+def part_value(model_field, value):
+    """A part's field value as the review shows it."""
+    if model_field.many_to_many:
+        return [str(item) for item in model_field.related_model.objects.filter(pk__in=value)]
+    if model_field.is_relation:
+        related = model_field.related_model.objects.filter(pk=value).first()
+        return str(related) if related else ""
+    value = model_field.to_python(value)
+    if model_field.choices:
+        return dict(model_field.flatchoices).get(value, value)
+    return value
+
+
+def stored_part_value(obj, model_field):
+    if model_field.many_to_many:
+        return [str(item) for item in getattr(obj, model_field.name).all()]
+    return part_value(model_field, model_field.value_from_object(obj))
 
 
 class ProposalError(Exception):
@@ -134,6 +207,15 @@ def review_rows(proposal):
         for slug in value
     }
     elements = {e.slug: e for e in DataElement.objects.filter(slug__in=wanted)}
+    parts = {}
+    wanted_parts = defaultdict(set)
+    for key in proposal.changes:
+        if key.startswith("part."):
+            model, pk, _name = split_part_key(key)
+            wanted_parts[model].add(pk)
+    for model, pks in wanted_parts.items():
+        for obj in model.objects.filter(pk__in=pks, vendor=vendor).select_related("vendor"):
+            parts[(model, obj.pk)] = obj
     rows = []
     for key, value in proposal.changes.items():
         decision = proposal.decisions.get(key, FieldDecision.PENDING)
@@ -163,6 +245,14 @@ def review_rows(proposal):
             rows.append(
                 Row(key, _("When and how the data is destroyed"), list(terms), value, decision)
             )
+        elif kind == "part":
+            model, pk, name = split_part_key(key)
+            obj = parts.get((model, pk))
+            model_field = model._meta.get_field(name)
+            name_shown = str(obj) if obj else _("(deleted)")
+            label = f"{name_shown}: {capfirst(model_field.verbose_name)}"
+            current = stored_part_value(obj, model_field) if obj else ""
+            rows.append(Row(key, label, current, part_value(model_field, value), decision))
         elif key == "subprocessors":
             current = subprocessor_lines(
                 {"name": s.name, "purpose": s.purpose, "location": s.location}
@@ -222,6 +312,7 @@ class Writer:
         self.write_records()
         if "subprocessors" in self.accepted:
             self.write_subprocessors(self.value("subprocessors"))
+        self.write_parts()
 
     def save(self, obj, **kwargs):
         obj._change_reason = self.reason
@@ -298,6 +389,36 @@ class Writer:
             record.elements.set(elements)
         # Saved last, so that its history entry holds the elements as accepted.
         self.save(record)
+
+    def write_parts(self):
+        grouped = defaultdict(dict)
+        for key in self.accepted:
+            if key.startswith("part."):
+                model, pk, name = split_part_key(key)
+                grouped[(model, pk)][name] = self.value(key)
+        for (model, pk), values in grouped.items():
+            obj = model.objects.filter(pk=pk, vendor=self.vendor).first()
+            if obj is None:
+                raise ValidationError(_("Something this proposal changes no longer exists."))
+            many = {}
+            for name, value in values.items():
+                model_field = model._meta.get_field(name)
+                if model_field.many_to_many:
+                    many[name] = value
+                elif model_field.is_relation:
+                    setattr(obj, model_field.attname, value)
+                else:
+                    setattr(obj, name, model_field.to_python(value))
+            obj.full_clean(exclude=list(many))
+            if model is SharingRecord and "elements" in many:
+                elements = DataElement.objects.filter(pk__in=many["elements"])
+                SharingRecord.validate_elements(obj.status, list(elements))
+            self.save(obj)
+            for name, value in many.items():
+                getattr(obj, name).set(value)
+            if many:
+                # Again, so that the last history entry holds the related rows as accepted.
+                self.save(obj)
 
     def any_destruction_term(self):
         record = self.vendor.sharing_records.select_related("destruction_term").first()

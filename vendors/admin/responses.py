@@ -25,11 +25,20 @@ from ..models import (
     ProposalSource,
     ProposalStatus,
     PublicationStatus,
+    SharingRecord,
     Vendor,
     VendorInvitation,
 )
 from ..models.responses import response_url
-from ..proposals import ProposalError, apply_proposal, json_value, may_apply, review_rows
+from ..proposals import (
+    ProposalError,
+    apply_proposal,
+    is_public_part,
+    json_value,
+    may_apply,
+    part_changes,
+    review_rows,
+)
 from .publishing import can_publish
 
 logger = logging.getLogger(__name__)
@@ -73,14 +82,78 @@ def send_invitation(invitation, token):
     )
 
 
-class VendorResponseAdminMixin:
+def holding(request, change):
+    """Whether this save by this user is one HOLD_EDITOR_CHANGES holds, if what it changes
+    is public: a change (not an addition) by someone who may not publish."""
+    return settings.HOLD_EDITOR_CHANGES and change and not can_publish(request)
+
+
+def hold(request, vendor_id):
+    """The held changes of this request as one proposal for the title, if there are any."""
+    request.held_proposal = None
+    if request.held_changes:
+        request.held_proposal = Proposal.objects.create(
+            vendor_id=vendor_id,
+            source=ProposalSource.EDITOR,
+            proposed_by=request.user,
+            changes=request.held_changes,
+        )
+
+
+class HeldChangesMixin:
+    """What a held save answers instead of Django's own: no change logged (nothing changed),
+    and the editor told that the change waits for a publisher."""
+
+    def construct_change_message(self, request, form, formsets, add=False):
+        if hasattr(request, "held_changes"):
+            return ""
+        return super().construct_change_message(request, form, formsets, add)
+
+    def log_change(self, request, obj, message):
+        if hasattr(request, "held_changes"):
+            return None
+        return super().log_change(request, obj, message)
+
+    def response_change(self, request, obj):
+        if not hasattr(request, "held_changes"):
+            return super().response_change(request, obj)
+        if getattr(request, "held_proposal", None) is not None:
+            self.message_user(
+                request,
+                _("Your change is held for a publisher's review. The public page is unchanged."),
+                messages.WARNING,
+            )
+        else:
+            self.message_user(request, _("Nothing was changed."))
+        return redirect(request.path)
+
+
+class HeldPartChangesMixin(HeldChangesMixin):
+    """For the admins of a title's published records and incidents: with
+    HOLD_EDITOR_CHANGES on, an editor's change to one is held as a proposal for its title."""
+
+    def save_model(self, request, obj, form, change):
+        if not (holding(request, change) and is_public_part(obj)):
+            return super().save_model(request, obj, form, change)
+        request.held_changes = part_changes(form)
+        return None
+
+    def save_related(self, request, form, formsets, change):
+        if not hasattr(request, "held_changes"):
+            return super().save_related(request, form, formsets, change)
+        hold(request, type(form.instance)._base_manager.get(pk=form.instance.pk).vendor_id)
+        return None
+
+
+class VendorResponseAdminMixin(HeldChangesMixin):
     """For the title admin: "Invite the vendor" on a title's page, what it has been sent and
     has answered, and, with HOLD_EDITOR_CHANGES on, an editor's change to a public title
     held as a proposal until a publisher accepts it.
 
-    Held are the title's own fields. The inline rows on the same page (records, agreements,
-    subprocessors) are not held but left unsaved, and the editor is told so: saving them
-    would publish them at once, which is what the setting is there to prevent."""
+    Held are the title's own fields and its sharing records' changes on the same page. New
+    or deleted records, agreements and subprocessors are not held but left unsaved, and the
+    editor is told so: saving them would publish them at once, which is what the setting
+    is there to prevent."""
 
     def formfield_for_dbfield(self, db_field, request, **kwargs):
         # A form that does not send an AI answer (an older script, a hand-made POST) means
@@ -97,7 +170,7 @@ class VendorResponseAdminMixin:
         return super().formfield_for_dbfield(db_field, request, **kwargs)
 
     def holds_change(self, request, obj, change):
-        if not (settings.HOLD_EDITOR_CHANGES and change) or can_publish(request):
+        if not holding(request, change):
             return False
         stored = Vendor.objects.filter(pk=obj.pk).values_list("status", flat=True).first()
         return stored in (PublicationStatus.PUBLISHED, PublicationStatus.RETIRED)
@@ -106,53 +179,35 @@ class VendorResponseAdminMixin:
         if not self.holds_change(request, obj, change):
             return super().save_model(request, obj, form, change)
         names = [name for name in form.changed_data if name in held_field_names()]
-        request.held_proposal = None
-        if names:
-            request.held_proposal = Proposal.objects.create(
-                vendor_id=obj.pk,
-                source=ProposalSource.EDITOR,
-                proposed_by=request.user,
-                changes={f"title.{name}": json_value(form.cleaned_data[name]) for name in names},
-            )
+        request.held_changes = {
+            f"title.{name}": json_value(form.cleaned_data[name]) for name in names
+        }
         return None
 
     def save_related(self, request, form, formsets, change):
-        if not hasattr(request, "held_proposal"):
+        if not hasattr(request, "held_changes"):
             return super().save_related(request, form, formsets, change)
-        if any(formset.has_changed() for formset in formsets):
+        unsaved = False
+        for formset in formsets:
+            for subform in formset.forms:
+                if not subform.has_changed():
+                    continue
+                deleted = formset.can_delete and subform in formset.deleted_forms
+                if formset.model is SharingRecord and subform.instance.pk and not deleted:
+                    request.held_changes.update(part_changes(subform))
+                else:
+                    unsaved = True
+        if unsaved:
             self.message_user(
                 request,
                 _(
-                    "Changes to the records, agreements and subprocessors on this page were "
-                    "not saved: while changes are held, ask a publisher to make them."
+                    "New or deleted records, and changes to agreements and subprocessors, "
+                    "were not saved: while changes are held, ask a publisher to make them."
                 ),
                 messages.WARNING,
             )
+        hold(request, form.instance.pk)
         return None
-
-    def construct_change_message(self, request, form, formsets, add=False):
-        # The formsets were not saved: there is nothing of theirs to describe.
-        if hasattr(request, "held_proposal"):
-            return ""
-        return super().construct_change_message(request, form, formsets, add)
-
-    def log_change(self, request, obj, message):
-        if hasattr(request, "held_proposal"):
-            return None
-        return super().log_change(request, obj, message)
-
-    def response_change(self, request, obj):
-        if not hasattr(request, "held_proposal"):
-            return super().response_change(request, obj)
-        if request.held_proposal is not None:
-            self.message_user(
-                request,
-                _("Your change is held for a publisher's review. The public page is unchanged."),
-                messages.WARNING,
-            )
-        else:
-            self.message_user(request, _("Nothing in the title's own fields changed."))
-        return redirect("admin:vendors_vendor_change", obj.pk)
 
     def get_urls(self):
         return [

@@ -52,7 +52,7 @@ from .publishing import (
 )
 
 # Importing it also registers the invitation and proposal admins.
-from .responses import VendorResponseAdminMixin
+from .responses import HeldPartChangesMixin, VendorResponseAdminMixin
 
 
 class SharingRecordInline(
@@ -345,6 +345,7 @@ class VendorAdmin(
 
 @admin.register(SharingRecord)
 class SharingRecordAdmin(
+    HeldPartChangesMixin,
     OncePerRequestChoicesMixin,
     PublishedTitlePartMixin,
     PublishingAdminMixin,
