@@ -444,3 +444,8 @@ SOCIALACCOUNT_PROVIDERS = {
 
 # Review requests: how long the link that confirms a request's district address works.
 REVIEW_REQUEST_LINK_HOURS = env.int("REVIEW_REQUEST_LINK_HOURS", default=72)
+
+# Vendors' answers: how long an invitation link works, and whether an editor's change to a
+# published title waits for a publisher (off: it goes live at once, as it always has).
+VENDOR_LINK_DAYS = env.int("VENDOR_LINK_DAYS", default=30)
+HOLD_EDITOR_CHANGES = env.bool("HOLD_EDITOR_CHANGES", default=False)

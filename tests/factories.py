@@ -203,3 +203,15 @@ class SchoolFactory(factory.django.DjangoModelFactory):
         model = School
 
     name = factory.Sequence(lambda n: f"School {n}")
+
+
+def vendor_invitation(vendor=None, email="privacy@vendor.example", language="en", **changes):
+    """An invitation and its token, made as the admin makes them (the token exists only
+    then); `changes` are written over it afterwards (expires_at, revoked_at)."""
+    from vendors.models import VendorInvitation
+
+    invitation, token = VendorInvitation.issue(vendor or VendorFactory(), email, language)
+    if changes:
+        VendorInvitation.objects.filter(pk=invitation.pk).update(**changes)
+        invitation.refresh_from_db()
+    return invitation, token

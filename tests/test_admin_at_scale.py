@@ -26,8 +26,9 @@ from vendors.models import Agreement, SharingRecord, Subprocessor
 pytestmark = pytest.mark.django_db
 
 # What the title change page may cost, whatever the title holds (the decision's schools and
-# approved alternatives are one query each, for their pickers' chosen options).
-CHANGE_PAGE_QUERIES = 22
+# approved alternatives are one query each, for their pickers' chosen options, and one lists
+# the vendors' answers and held changes waiting for review).
+CHANGE_PAGE_QUERIES = 23
 LIST_PAGE_QUERIES = 20
 
 

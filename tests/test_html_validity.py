@@ -46,3 +46,19 @@ def test_every_public_page_is_valid_html(client, demo_content, java, tmp_path):
 def test_the_validator_reports_invalid_html(java, tmp_path):
     broken = '<!DOCTYPE html><html lang="en"><head><title>x</title></head><body><p><div></p>'
     assert validation_messages(java, {"broken": broken}, tmp_path)["broken"]
+
+
+def test_the_vendor_response_pages_are_valid_html(client, demo_content, java, tmp_path):
+    from tests.factories import vendor_invitation
+    from vendors.models import Vendor
+
+    _invitation, token = vendor_invitation(Vendor.objects.get(slug="clever"))
+    address = reverse("vendors:vendor_response", args=[token])
+    documents = {
+        "form": client.get(address).content.decode(),
+        "form with errors": client.post(
+            address, {"action": "submit", "website_url": "javascript:x"}
+        ).content.decode(),
+        "bad link": client.get(reverse("vendors:vendor_response", args=["bad"])).content.decode(),
+    }
+    assert validation_messages(java, documents, tmp_path) == {}

@@ -17,6 +17,7 @@ SECTIONS = [
     ("audience-parent-data", "audience-parent-data"),
     ("subprocessors", "subprocessors"),
     ("incidents", "incidents"),
+    ("ai-accessibility", "ai-accessibility"),
     ("links", "links-heading"),
 ]
 

@@ -1,7 +1,7 @@
 from django.urls import path
 
 from . import feeds
-from .views import changes, open_data, pages, search, vendor_list
+from .views import changes, open_data, pages, search, vendor_list, vendor_response
 from .views import requests as review_requests
 
 app_name = "vendors"
@@ -60,4 +60,11 @@ urlpatterns = [
     ),
     # Last, so that it never shadows a fixed address: /parent-data/, /student-data/.
     path("<slug:slug>/", pages.AudienceView.as_view(), name="audience"),
+    # A vendor's form from its invitation: two segments, so the audience path above never
+    # takes it.
+    path(
+        "vendor-response/<str:token>/",
+        vendor_response.VendorResponseView.as_view(),
+        name="vendor_response",
+    ),
 ]

@@ -105,3 +105,43 @@ def test_write_request_screenshots(browser, site, width, settings, mail_server, 
     page.goto(site + "/admin/vendors/reviewrequest/")
     page.screenshot(path=folder / f"request-queue-{width}.png")
     context.close()
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_write_vendor_response_screenshots(browser, site, width, django_user_model):
+    """The vendor's form (with the check a submission fails on) and the side-by-side review."""
+    from vendors.models import VendorInvitation
+
+    _invitation, token = VendorInvitation.issue(
+        Vendor.objects.get(slug="clever"), "privacy@clever.example", "en"
+    )
+    django_user_model.objects.create_superuser("root", "root@district.example", "a-long-passw0rd!")
+    context = browser.new_context(**WIDTHS[width])
+    page = context.new_page()
+    page.goto(f"{site}/vendor-response/{token}/")
+    page.screenshot(path=SCREENSHOTS / f"vendor-response-form-{width}.png")
+    if width == "phone":
+        return context.close()
+    unticked = page.locator(".vendor-form__elements input:not(:checked)").first.get_attribute("id")
+    page.click(f"label[for='{unticked}']")
+    page.check("#id_generative_ai_0")
+    page.check("#id_trains_models_1")
+    page.fill("#id_company", "Clever Inc. (a Kahoot! company)")
+    page.fill("#id_accessibility_report_url", "https://clever.com/accessibility/vpat.pdf")
+    page.fill("#id_attestation_name", "Ada Vendor")
+    page.fill("#id_attestation_title", "Privacy officer")
+    page.click("label[for=id_attest]")
+    page.get_by_role("button", name="Submit").click()
+    page.get_by_role("heading", name="Thank you").wait_for()
+    page.goto(site + "/admin/login/")
+    page.fill("#id_username", "root")
+    page.fill("#id_password", "a-long-passw0rd!")
+    page.click("input[type=submit]")
+    from vendors.models import Proposal
+
+    proposal = Proposal.objects.get()
+    for review_width in WIDTHS:
+        page.set_viewport_size(WIDTHS[review_width]["viewport"])
+        page.goto(f"{site}/admin/vendors/proposal/{proposal.pk}/review/")
+        page.screenshot(path=SCREENSHOTS / f"vendor-response-review-{review_width}.png")
+    context.close()

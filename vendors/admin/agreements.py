@@ -22,6 +22,7 @@ from .publishing import (
     PublisherOnlyFieldsMixin,
     PublishingAdminMixin,
 )
+from .responses import HeldPartChangesMixin
 
 AGREEMENT_FIELDSETS = [
     (None, {"fields": ["status", ("signed_on", "effective_on", "expires_on")]}),
@@ -171,7 +172,11 @@ class SubprocessorAdmin(
 
 @admin.register(SecurityIncident)
 class SecurityIncidentAdmin(
-    PublishedTitlePartMixin, PublishingAdminMixin, TranslationAdmin, SimpleHistoryAdmin
+    HeldPartChangesMixin,
+    PublishedTitlePartMixin,
+    PublishingAdminMixin,
+    TranslationAdmin,
+    SimpleHistoryAdmin,
 ):
     # Retiring means nothing for an incident: it stays public for as long as it is published.
     actions = ["publish", "unpublish"]

@@ -58,6 +58,9 @@ from .publishing import (
     can_publish,
 )
 
+# Importing it also registers the invitation and proposal admins.
+from .responses import HeldPartChangesMixin, VendorResponseAdminMixin
+
 # The district's decision and its terms: a publisher's word, read-only for editors.
 DECISION_FIELDS = [
     "decision",
@@ -167,6 +170,7 @@ class SchoolAdmin(admin.ModelAdmin):
 @admin.register(Vendor)
 class VendorAdmin(
     PublisherOnlyFieldsMixin,
+    VendorResponseAdminMixin,
     PublishingAdminMixin,
     ColumnMappingImportMixin,
     PublisherImportMixin,
@@ -255,6 +259,10 @@ class VendorAdmin(
                     "has only a label: the page shows it as text, never a dead link."
                 ),
             },
+        ),
+        (
+            _("AI and accessibility"),
+            {"fields": ["generative_ai", "trains_models", "accessibility_report_url"]},
         ),
         (_("Dates"), {"fields": ["created_at", "updated_at"]}),
     ]
@@ -423,6 +431,7 @@ class VendorAdmin(
 
 @admin.register(SharingRecord)
 class SharingRecordAdmin(
+    HeldPartChangesMixin,
     OncePerRequestChoicesMixin,
     PublishedTitlePartMixin,
     PublishingAdminMixin,

@@ -9,7 +9,9 @@ attached to many records, so one edit changes every page that shows them. A titl
 incidents.py, the district's `Decision` on it in decisions.py, the district in
 district.py, saved spreadsheet column mappings in imports.py, and the visibility rules in
 publication.py. The `School`s a decision may be limited to are in decisions.py, and a
-district employee's `ReviewRequest` of a tool is in requests.py.
+district employee's `ReviewRequest` of a tool is in requests.py. What a vendor states about
+AI is in disclosures.py; the invitations vendors answer and the proposals staff review
+before anything is written are in responses.py.
 """
 
 from .agreements import (
@@ -31,6 +33,7 @@ from .catalog import (
     UsageStatement,
 )
 from .decisions import GRADE_BANDS, GRADE_BANDS_BY_VALUE, Decision, School
+from .disclosures import AIAnswer
 from .district import DistrictProfile, StatePreset
 from .imports import ColumnMapping, ImportJob
 from .incidents import SecurityIncident
@@ -45,4 +48,11 @@ from .records import (
 )
 from .reminders import ReminderDelivery, ReminderFrequency, ReminderRun
 from .requests import OPEN_STATUSES, REQUEST_GRADE_BANDS, RequestStatus, ReviewRequest, is_final
+from .responses import (
+    FieldDecision,
+    Proposal,
+    ProposalSource,
+    ProposalStatus,
+    VendorInvitation,
+)
 from .titles import Vendor, VendorSlugRedirect, fold_for_search

@@ -18,6 +18,7 @@ from ..documents import consent_form_path, delete_files_after_commit, validate_p
 from ..markdown import render_markdown
 from .agreements import Agreement, AgreementStatus
 from .decisions import GRADE_BANDS, GRADE_FIELDS, Decision, School, grade_q, grade_ranges
+from .disclosures import AIAnswer
 from .district import DistrictProfile
 from .incidents import SecurityIncident
 from .publication import (
@@ -134,6 +135,27 @@ class Vendor(models.Model):
             "other company. An empty list of subprocessors otherwise reads as not yet known."
         ),
     )
+    generative_ai = models.CharField(
+        _("generative AI processes student data"),
+        max_length=20,
+        choices=AIAnswer.choices,
+        default=AIAnswer.NOT_STATED,
+        help_text=_("Whether the vendor runs student data through generative AI."),
+    )
+    trains_models = models.CharField(
+        _("student data trains AI models"),
+        max_length=20,
+        choices=AIAnswer.choices,
+        default=AIAnswer.NOT_STATED,
+        help_text=_("Whether the vendor uses student data to train its models."),
+    )
+    accessibility_report_url = models.URLField(
+        _("accessibility conformance report (VPAT) URL"),
+        max_length=500,
+        blank=True,
+        validators=[http_url_validator],
+        help_text=_("The vendor's accessibility conformance report, e.g. a VPAT."),
+    )
     status = publication_status_field()
     decision = models.CharField(
         _("decision"),
@@ -221,6 +243,12 @@ class Vendor(models.Model):
             ),
             models.CheckConstraint(
                 condition=Q(decision__in=["", *Decision.values]), name="vendor_decision_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(generative_ai__in=AIAnswer.values), name="vendor_generative_ai_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(trains_models__in=AIAnswer.values), name="vendor_trains_models_valid"
             ),
         ]
 

@@ -104,6 +104,9 @@ def vendor_data(vendor, absolute, elements=None):
             incident_data(incident, absolute) for incident in vendor.public_incidents
         ],
         "audiences": [record_data(record, absolute, elements) for record in vendor.public_records],
+        "generative_ai": vendor.generative_ai,
+        "trains_models": vendor.trains_models,
+        "accessibility_report_url": vendor.accessibility_report_url,
         "decision": decision_data(vendor, absolute),
     }
 

@@ -58,6 +58,9 @@ CSV_COLUMNS = [
     "decision_conditions",
     "decision_reason",
     "decision_alternatives",
+    "generative_ai",
+    "trains_models",
+    "accessibility_report_url",
 ]
 
 
@@ -154,6 +157,9 @@ def csv_rows(vendors, absolute):
                     if element.description
                 ),
                 **decision_columns(vendor),
+                "generative_ai": vendor.generative_ai,
+                "trains_models": vendor.trains_models,
+                "accessibility_report_url": vendor.accessibility_report_url,
             }
             yield {column: spreadsheet_safe(value) for column, value in row.items()}
 

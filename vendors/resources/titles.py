@@ -59,6 +59,9 @@ OPTIONAL_VENDOR_COLUMNS = [
     "has_no_subprocessors",
     *VENDOR_TRANSLATION_COLUMNS,
     *DECISION_COLUMNS,
+    "generative_ai",
+    "trains_models",
+    "accessibility_report_url",
 ]
 
 # Each audience's columns are "<audience slug> <part>", e.g. "parent-data data elements".
