@@ -381,3 +381,11 @@ SILENCED_SYSTEM_CHECKS = ["django_ratelimit.W001"]
 ADMIN_URL = env.str("ADMIN_URL", default="admin/")
 
 FIXTURE_DIRS = [BASE_DIR / "fixtures"]
+
+# Email digests to subscribed families (`manage.py send_digests`, run daily by cron): daily
+# sends each subscriber what changed since their last message; weekly, at most once a week.
+DIGEST_FREQUENCY = env.str("DIGEST_FREQUENCY", default="daily")
+if DIGEST_FREQUENCY not in ("daily", "weekly"):
+    raise ImproperlyConfigured(
+        f"DIGEST_FREQUENCY must be daily or weekly, not {DIGEST_FREQUENCY!r}."
+    )

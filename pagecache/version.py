@@ -115,10 +115,20 @@ def _on_save_or_delete(sender, using=None, **kwargs):
     record_write(using)
 
 
-def track_writes(app_label):
+def track_writes(app_label, untracked=()):
     """Every model of the app, its history models and m2m tables included: no model of it
-    can change a page without moving the version."""
-    models = set(apps.get_app_config(app_label).get_models(include_auto_created=True))
+    can change a page without moving the version. `untracked` names models (and so their
+    m2m tables) that no page shows, whose many writes must not retire every page."""
+    models = {
+        model
+        for model in apps.get_app_config(app_label).get_models(include_auto_created=True)
+        if model._meta.object_name not in untracked
+        and not any(
+            field.related_model and field.related_model._meta.object_name in untracked
+            for field in model._meta.fields
+            if model._meta.auto_created
+        )
+    }
 
     def on_m2m_changed(sender, action, using=None, **kwargs):
         if action.startswith("post_") and sender in models:

@@ -10,4 +10,5 @@ class VendorsConfig(AppConfig):
         # In ready(), after every model of the app (history models too) is registered.
         from pagecache.version import track_writes
 
-        track_writes(self.label)
+        # Subscriptions are on no page: a family subscribing must not retire every page.
+        track_writes(self.label, untracked=["Subscription"])

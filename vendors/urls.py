@@ -1,7 +1,7 @@
 from django.urls import path
 
 from . import feeds
-from .views import changes, open_data, pages, search, vendor_list
+from .views import changes, open_data, pages, search, subscriptions, vendor_list
 
 app_name = "vendors"
 
@@ -43,6 +43,15 @@ urlpatterns = [
         name="api_vendor_detail",
     ),
     path("api/v1/schema.json", open_data.schema_view, name="api_schema"),
+    # Email subscriptions and the annual notice.
+    path("subscribe/", subscriptions.SubscribeView.as_view(), name="subscribe"),
+    path(
+        "subscribe/confirm/<str:signed>/",
+        subscriptions.ConfirmView.as_view(),
+        name="subscribe_confirm",
+    ),
+    path("unsubscribe/<str:token>/", subscriptions.UnsubscribeView.as_view(), name="unsubscribe"),
+    path("annual-notice/", subscriptions.AnnualNoticeView.as_view(), name="annual_notice"),
     # Last, so that it never shadows a fixed address: /parent-data/, /student-data/.
     path("<slug:slug>/", pages.AudienceView.as_view(), name="audience"),
 ]

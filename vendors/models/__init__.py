@@ -8,7 +8,7 @@ attached to many records, so one edit changes every page that shows them. A titl
 `Agreement`s and `Subprocessor`s are in agreements.py, its `SecurityIncident`s in
 incidents.py, the district's `Decision` on it in decisions.py, the district in
 district.py, saved spreadsheet column mappings in imports.py, and the visibility rules in
-publication.py.
+publication.py. Families' email subscriptions are in subscriptions.py.
 """
 
 from .agreements import (
@@ -41,4 +41,5 @@ from .records import (
     listed_records_q,
     public_records_q,
 )
+from .subscriptions import Subscription, normalise_email
 from .titles import Vendor, VendorSlugRedirect, fold_for_search
