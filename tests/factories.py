@@ -1,6 +1,7 @@
 import datetime
 
 import factory
+from django.utils import timezone
 
 from vendors.models import (
     Agreement,
@@ -14,6 +15,7 @@ from vendors.models import (
     SecurityIncident,
     SharingRecord,
     Subprocessor,
+    Subscription,
     UsageStatement,
     Vendor,
 )
@@ -155,3 +157,24 @@ class SecurityIncidentFactory(factory.django.DjangoModelFactory):
     def elements(self, create, extracted, **kwargs):
         if create and extracted:
             self.elements.set(extracted)
+
+
+class SubscriptionFactory(factory.django.DjangoModelFactory):
+    """A confirmed subscriber, last sent to a day ago."""
+
+    class Meta:
+        model = Subscription
+        skip_postgeneration_save = True
+
+    email = factory.Sequence(lambda n: f"parent{n}@example.org")
+    language = "en"
+    all_changes = True
+    confirmed_at = factory.LazyFunction(lambda: timezone.now() - datetime.timedelta(days=1))
+    sent_through = factory.LazyFunction(lambda: timezone.now() - datetime.timedelta(days=1))
+
+    @factory.post_generation
+    def titles(self, create, extracted, **kwargs):
+        if create and extracted:
+            self.all_changes = False
+            self.save(update_fields=["all_changes"])
+            self.titles.set(extracted)

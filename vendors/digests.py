@@ -148,6 +148,8 @@ def send_digests(now=None, frequency=None, outcome=None):
         with translation.override(language):
             changes_urls[language] = mail.absolute_url(reverse("vendors:changes"))
 
+    district = DistrictProfile.load()
+
     def messages():
         for subscription, count, text in to_send:
             headers, unsubscribe_url = unsubscribe_headers(subscription)
@@ -156,6 +158,7 @@ def send_digests(now=None, frequency=None, outcome=None):
                 subscription.email,
                 "digest",
                 {
+                    "district": district,
                     "count": count,
                     "changes_text": text,
                     "changes_url": changes_url,
@@ -204,7 +207,6 @@ def send_annual_notices(today=None, outcome=None):
     def notice_text(language):
         if language not in texts:
             with translation.override(language):
-                district = DistrictProfile.load()
                 texts[language] = mail.render_text(
                     "emails/annual_notice_body.txt",
                     {
@@ -224,6 +226,7 @@ def send_annual_notices(today=None, outcome=None):
                 subscription.email,
                 "annual_notice",
                 {
+                    "district": district,
                     "notice_text": notice_text(subscription.language),
                     "notice_url": notice_url,
                     "unsubscribe_url": unsubscribe_url,
