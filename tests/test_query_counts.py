@@ -43,6 +43,9 @@ PAGES = [
     "/api/v1/vendors/title-0.json",
     "/es/parent-data/",
     "/ht/vendors/title-0/",
+    "/subscribe/",
+    "/annual-notice/",
+    "/es/annual-notice/",
 ]
 
 

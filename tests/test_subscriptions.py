@@ -11,6 +11,7 @@ from django.core import signing
 from django.test import Client
 
 from tests.factories import SubscriptionFactory, VendorFactory
+from tests.helpers import validation_messages
 from vendors.models import Subscription
 from vendors.subscriptions import CONFIRM_MAX_AGE, CONFIRM_SALT
 
@@ -291,7 +292,7 @@ def test_the_unsubscribe_link_shows_a_button_and_following_it_deletes_nothing(cl
     assert page.status_code == HTTPStatus.OK
     content = page.content.decode()
     assert "Press the button to stop every email to parent@example.org" in content
-    assert '<form method="post" action="">' in content
+    assert '<form method="post">' in content
     assert Subscription.objects.exists()
     assert client.post(subscription.get_absolute_url()).status_code == HTTPStatus.OK
     assert not Subscription.objects.exists()
@@ -322,3 +323,19 @@ def test_the_links_in_a_translated_mail_stay_in_its_language(client, district, m
     assert urlsplit("http://testserver" + confirm_path(mail_server)).path.startswith(
         f"/{language}/subscribe/confirm/"
     )
+
+
+def test_every_subscription_page_is_valid_html(client, clever, mail_server, java, tmp_path):
+    subscription = SubscriptionFactory(email="known@example.org")
+    pages = {
+        "form with errors": subscribe(client, email="nope", scope="titles").content.decode(),
+        "sent": subscribe(client).content.decode(),
+    }
+    path = confirm_path(mail_server)
+    pages["confirm"] = client.get(path).content.decode()
+    pages["confirmed"] = client.post(path).content.decode()
+    pages["used link"] = client.post(path).content.decode()
+    pages["unsubscribe"] = client.get(subscription.get_absolute_url()).content.decode()
+    pages["unsubscribed"] = client.post(subscription.get_absolute_url()).content.decode()
+    pages["unknown"] = client.get(subscription.get_absolute_url()).content.decode()
+    assert validation_messages(java, pages, tmp_path) == {}
