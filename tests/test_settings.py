@@ -74,3 +74,9 @@ def test_deploy_check_says_when_mail_would_only_reach_the_console():
     assert result.returncode != 0
     assert "EMAIL_URL is not set" in result.stderr
     assert "SITE_URL is not set" in result.stderr
+
+
+def test_a_digest_frequency_that_is_neither_daily_nor_weekly_stops_the_start():
+    result = run_check(DEBUG="true", DIGEST_FREQUENCY="hourly")
+    assert result.returncode != 0
+    assert "DIGEST_FREQUENCY must be daily or weekly, not 'hourly'." in result.stderr

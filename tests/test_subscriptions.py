@@ -164,7 +164,7 @@ def test_a_link_is_used_once(client, district, mail_server):
     again = client.post(path)
     assert again.status_code == HTTPStatus.GONE
     assert "This link has already been used" in again.content.decode()
-    assert client.get(path).status_code == HTTPStatus.OK  # the page; its button refuses
+    assert client.get(path).status_code == HTTPStatus.GONE
     assert Subscription.objects.count() == 1
 
 

@@ -6,6 +6,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from .models import SharingRecord, Vendor, normalise_email
+from .subscriptions import Choices
 
 # What staff write of a record, in the order the form shows it, before its legal basis.
 RECORD_FIELDS = [
@@ -117,8 +118,6 @@ class SubscribeForm(forms.Form):
         return data
 
     def choices(self):
-        from .subscriptions import Choices
-
         data = self.cleaned_data
         every = data["scope"] == self.ALL
         return Choices(

@@ -107,6 +107,11 @@ def read_link(signed):
         raise LinkError("invalid") from error
 
 
+def is_used(choices, state):
+    """Whether the address has confirmed since the link was sent (with it, or a newer one)."""
+    return _state(Subscription.objects.filter(email=choices.email).first()) != state
+
+
 def confirm(signed):
     """Store the link's choices, once. The cursor starts now: a new subscriber's first
     digest has what changed after they subscribed, not the whole log."""

@@ -20,7 +20,7 @@ from django.views.generic import TemplateView
 from ..annual_notice import notice_context
 from ..forms import SubscribeForm
 from ..models import Subscription
-from ..subscriptions import LinkError, ask_to_confirm, confirm, read_link, unsubscribe
+from ..subscriptions import LinkError, ask_to_confirm, confirm, is_used, read_link, unsubscribe
 from ..throttle import too_often
 
 logger = logging.getLogger(__name__)
@@ -80,9 +80,11 @@ class ConfirmView(View):
 
     def get(self, request, signed):
         try:
-            choices, _state = read_link(signed)
+            choices, state = read_link(signed)
         except LinkError as error:
             return link_problem(request, error.reason)
+        if is_used(choices, state):
+            return link_problem(request, "used")
         return render(
             request,
             "vendors/subscribe_confirm.html",
