@@ -96,6 +96,46 @@ def _rendered_changes(language, entries):
         )
 
 
+def _chosen_titles(subscriptions):
+    """{subscription pk: its titles' pks}, from the link table in one query, read whole:
+    a list of ten thousand pks is more than SQLite takes as parameters."""
+    wanted = {subscription.pk for subscription in subscriptions if not subscription.all_changes}
+    chosen = defaultdict(set)
+    links = Subscription.titles.through.objects.values_list("subscription_id", "vendor_id")
+    for subscription_id, vendor_id in links.iterator(chunk_size=10_000):
+        if subscription_id in wanted:
+            chosen[subscription_id].add(vendor_id)
+    return chosen
+
+
+def _plan(due, cutoff):
+    """([(subscription, number of changes, their list as text)], [pks with nothing new]).
+    The log is read once per language and each list rendered once per language, choice of
+    titles and cursor."""
+    chosen = _chosen_titles(due)
+    entries_by_language, texts, to_send, unchanged = {}, {}, [], []
+    for subscription in due:
+        language = subscription.language
+        if language not in entries_by_language:
+            entries_by_language[language] = _settled_entries(language, cutoff)
+        titles = None if subscription.all_changes else frozenset(chosen[subscription.pk])
+        key = (language, titles, subscription.sent_through)
+        if key not in texts:
+            new = [
+                entry
+                for entry in entries_by_language[language]
+                if entry.date > subscription.sent_through
+                and (titles is None or entry.vendor_ids & titles)
+            ]
+            texts[key] = (len(new), _rendered_changes(language, new) if new else "")
+        count, text = texts[key]
+        if count:
+            to_send.append((subscription, count, text))
+        else:
+            unchanged.append(subscription.pk)
+    return to_send, unchanged
+
+
 def send_digests(now=None, frequency=None, outcome=None):
     """One message per due subscriber with something new; their cursors move to the run's
     cutoff. Returns the Outcome."""
@@ -111,32 +151,9 @@ def send_digests(now=None, frequency=None, outcome=None):
     )
     if not due:
         return outcome
-    chosen = defaultdict(set)
-    for subscription_id, vendor_id in Subscription.titles.through.objects.filter(
-        subscription__in=[subscription.pk for subscription in due]
-    ).values_list("subscription_id", "vendor_id"):
-        chosen[subscription_id].add(vendor_id)
-    entries_by_language, texts, to_send, unchanged = {}, {}, [], []
-    for subscription in due:
-        if subscription.language not in entries_by_language:
-            entries_by_language[subscription.language] = _settled_entries(
-                subscription.language, cutoff
-            )
-        titles = None if subscription.all_changes else frozenset(chosen[subscription.pk])
-        key = (subscription.language, titles, subscription.sent_through)
-        if key not in texts:
-            new = [
-                entry
-                for entry in entries_by_language[subscription.language]
-                if entry.date > subscription.sent_through
-                and (titles is None or entry.vendor_ids & titles)
-            ]
-            texts[key] = (len(new), _rendered_changes(subscription.language, new) if new else "")
-        count, text = texts[key]
-        if count:
-            to_send.append((subscription, count, text))
-        else:
-            unchanged.append(subscription.pk)
+    to_send, unchanged = _plan(due, cutoff)
+    # Nothing was due to them up to the cutoff: moving their cursors sends nothing, and
+    # keeps the cursors of most subscribers equal, so that their lists are rendered once.
     for start in range(0, len(unchanged), UPDATE_BATCH):
         Subscription.objects.filter(pk__in=unchanged[start : start + UPDATE_BATCH]).update(
             sent_through=cutoff
