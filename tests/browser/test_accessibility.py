@@ -27,6 +27,8 @@ PAGES = {
     "/incidents/": HTTPStatus.OK,
     "/search/?q=clever": HTTPStatus.OK,
     "/no-such-page/": HTTPStatus.NOT_FOUND,
+    "/subscribe/": HTTPStatus.OK,
+    "/annual-notice/": HTTPStatus.OK,
 }
 # The same pages in Spanish: the language switcher, translated text and English passages
 # marked lang="en" must be just as accessible.
