@@ -339,3 +339,21 @@ def test_every_subscription_page_is_valid_html(client, clever, mail_server, java
     pages["unsubscribed"] = client.post(subscription.get_absolute_url()).content.decode()
     pages["unknown"] = client.get(subscription.get_absolute_url()).content.decode()
     assert validation_messages(java, pages, tmp_path) == {}
+
+
+def test_staff_can_find_a_subscriber_but_not_their_token_nor_add_one(admin_client, district):
+    subscription = SubscriptionFactory(email="parent@example.org")
+    listing = admin_client.get("/admin/vendors/subscription/?q=parent@")
+    assert "parent@example.org" in listing.content.decode()
+    page = admin_client.get(f"/admin/vendors/subscription/{subscription.pk}/change/")
+    assert page.status_code == HTTPStatus.OK
+    assert subscription.token not in page.content.decode()
+    assert admin_client.get("/admin/vendors/subscription/add/").status_code == (
+        HTTPStatus.FORBIDDEN
+    )
+
+
+def test_staff_deleting_a_subscriber_unsubscribes_them(admin_client, district):
+    subscription = SubscriptionFactory()
+    admin_client.post(f"/admin/vendors/subscription/{subscription.pk}/delete/", {"post": "yes"})
+    assert not Subscription.objects.exists()
