@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from tests.factories import SubscriptionFactory, VendorFactory
 from tests.helpers import run_command
-from vendors.digests import send_digests
+from vendors.digests import DIGEST_ENTRIES_SHOWN, send_digests
 from vendors.models import PublicationStatus, Subscription, Vendor
 
 pytestmark = pytest.mark.django_db
@@ -237,3 +237,20 @@ def test_the_change_log_is_read_once_per_language_not_once_per_subscriber(distri
         return len(queries)
 
     assert queries_for(30) - queries_for(3) == 27
+
+
+def test_a_long_digest_shows_the_newest_changes_and_links_the_rest(district, mail_server):
+    SubscriptionFactory()
+    for number in range(DIGEST_ENTRIES_SHOWN + 3):
+        add_title(f"Title {number:02d}")
+    send_digests(now=later())
+    [message] = mail_server.messages
+    assert (
+        message["Subject"]
+        == f"{DIGEST_ENTRIES_SHOWN + 3} changes to the data sharing clearinghouse"
+    )
+    body = mail_server.text(message)
+    assert body.count("Added to the clearinghouse.") == DIGEST_ENTRIES_SHOWN
+    assert f"Title {DIGEST_ENTRIES_SHOWN + 2:02d}" in body
+    assert "Title 00" not in body
+    assert "… and 3 more changes, on the website." in body

@@ -32,6 +32,7 @@ logger = logging.getLogger(__name__)
 
 # A run that missed the annual notice's day (the server was down) sends it within a week.
 ANNUAL_NOTICE_GRACE = timedelta(days=7)
+DIGEST_ENTRIES_SHOWN = 50
 # Cursors of subscribers with nothing new move in one UPDATE per this many.
 UPDATE_BATCH = 500
 
@@ -75,23 +76,25 @@ class Delivery:
 
 
 def _settled_entries(language, cutoff):
-    """The change log in one language, oldest first, without what happened after `cutoff`:
-    rows written within GROUP_WINDOW of each other are one change, so a change younger than
-    that may still grow, and goes in the next digest whole."""
+    """The change log in one language, newest first as on /changes/, without what happened
+    after `cutoff`: rows written within GROUP_WINDOW of each other are one change, so a
+    change younger than that may still grow, and goes in the next digest whole."""
     with translation.override(language):
-        entries = [entry for entry in all_changes() if entry.date <= cutoff]
-    entries.reverse()
-    return entries
+        return [entry for entry in all_changes() if entry.date <= cutoff]
 
 
 def _rendered_changes(language, entries):
+    """The newest DIGEST_ENTRIES_SHOWN entries; the message links /changes/ for the rest (an
+    import of a thousand titles is a page to read, not an email)."""
+    shown = entries[:DIGEST_ENTRIES_SHOWN]
     with translation.override(language):
         return mail.render_text(
             "emails/digest_changes.txt",
             {
                 "entries": [
-                    (entry, mail.absolute_url(entry.url) if entry.url else "") for entry in entries
-                ]
+                    (entry, mail.absolute_url(entry.url) if entry.url else "") for entry in shown
+                ],
+                "more": len(entries) - len(shown),
             },
         )
 
