@@ -10,6 +10,7 @@ import pytest
 from django.core import signing
 from django.test import Client
 
+from pagecache import version
 from tests.factories import SubscriptionFactory, VendorFactory
 from tests.helpers import validation_messages
 from vendors.models import Subscription
@@ -357,3 +358,12 @@ def test_staff_deleting_a_subscriber_unsubscribes_them(admin_client, district):
     subscription = SubscriptionFactory()
     admin_client.post(f"/admin/vendors/subscription/{subscription.pk}/delete/", {"post": "yes"})
     assert not Subscription.objects.exists()
+
+
+def test_subscribing_and_unsubscribing_leave_the_cached_pages_be(client, clever, mail_server):
+    """A family's subscription is on no page: it must not retire every cached page."""
+    before = version.current()
+    subscribe(client, scope="titles", titles=["clever"])
+    client.post(confirm_path(mail_server))
+    client.post(Subscription.objects.get().get_absolute_url())
+    assert version.current() == before
