@@ -7,6 +7,7 @@ from http import HTTPStatus
 from urllib.parse import urlsplit
 
 import pytest
+from django.core.cache import cache
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
@@ -15,6 +16,7 @@ from django.utils import timezone
 from tests.factories import SubscriptionFactory, VendorFactory
 from tests.helpers import run_command
 from vendors.digests import DIGEST_ENTRIES_SHOWN, send_digests
+from vendors.management.commands.send_digests import LOCK
 from vendors.models import PublicationStatus, Subscription, Vendor
 
 pytestmark = pytest.mark.django_db
@@ -254,3 +256,17 @@ def test_a_long_digest_shows_the_newest_changes_and_links_the_rest(district, mai
     assert f"Title {DIGEST_ENTRIES_SHOWN + 2:02d}" in body
     assert "Title 00" not in body
     assert "… and 3 more changes, on the website." in body
+
+
+def test_a_second_run_while_one_is_sending_sends_nothing(district, mail_server):
+    SubscriptionFactory()
+    add_title("ReadWell")
+    Vendor.history.update(history_date=timezone.now() - datetime.timedelta(minutes=10))
+    cache.add(LOCK, True)
+    status, _out, err = run_command("send_digests")
+    assert status == 2
+    assert "Another send_digests is still running." in err
+    assert mail_server.messages == []
+    cache.delete(LOCK)
+    assert run_command("send_digests")[0] == 0
+    assert len(mail_server.messages) == 1
