@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 INSTALLED := $(VENV)/.installed
 
-.PHONY: run test lint migrate demo superuser clean backup restore loadtest outage observatory screenshots compile messages bench profile lighthouse
+.PHONY: run test lint migrate demo superuser clean backup restore loadtest outage observatory screenshots compile messages bench profile lighthouse bench-digests
 
 $(BIN)/python:
 	$(PYTHON) -c 'import sys; sys.exit("Python 3.12 or newer is needed (found %s)." % sys.version.split()[0]) if sys.version_info < (3, 12) else None'
@@ -89,6 +89,10 @@ loadtest: $(INSTALLED)
 bench: $(INSTALLED)
 	@command -v wrk >/dev/null || { echo "make bench needs wrk: sudo apt-get install wrk"; exit 2; }
 	$(BIN)/python bench/run.py
+
+## make bench-digests: manage.py send_digests to 10,000 subscribers through a local aiosmtpd, timed
+bench-digests: $(INSTALLED)
+	$(BIN)/python bench/digests.py
 
 ## make profile: where a page's time goes under load (wrk, /proc and py-spy; needs root or CAP_SYS_PTRACE)
 profile: $(INSTALLED)

@@ -449,3 +449,11 @@ REVIEW_REQUEST_LINK_HOURS = env.int("REVIEW_REQUEST_LINK_HOURS", default=72)
 # published title waits for a publisher (off: it goes live at once, as it always has).
 VENDOR_LINK_DAYS = env.int("VENDOR_LINK_DAYS", default=30)
 HOLD_EDITOR_CHANGES = env.bool("HOLD_EDITOR_CHANGES", default=False)
+
+# Email digests to subscribed families (`manage.py send_digests`, run daily by cron): daily
+# sends each subscriber what changed since their last message; weekly, at most once a week.
+DIGEST_FREQUENCY = env.str("DIGEST_FREQUENCY", default="daily")
+if DIGEST_FREQUENCY not in ("daily", "weekly"):
+    raise ImproperlyConfigured(
+        f"DIGEST_FREQUENCY must be daily or weekly, not {DIGEST_FREQUENCY!r}."
+    )

@@ -19,6 +19,7 @@ from vendors.models import (
     SecurityIncident,
     SharingRecord,
     Subprocessor,
+    Subscription,
     UsageStatement,
     Vendor,
 )
@@ -215,3 +216,24 @@ def vendor_invitation(vendor=None, email="privacy@vendor.example", language="en"
         VendorInvitation.objects.filter(pk=invitation.pk).update(**changes)
         invitation.refresh_from_db()
     return invitation, token
+
+
+class SubscriptionFactory(factory.django.DjangoModelFactory):
+    """A confirmed subscriber, last sent to a day ago."""
+
+    class Meta:
+        model = Subscription
+        skip_postgeneration_save = True
+
+    email = factory.Sequence(lambda n: f"parent{n}@example.org")
+    language = "en"
+    all_changes = True
+    confirmed_at = factory.LazyFunction(lambda: timezone.now() - datetime.timedelta(days=1))
+    sent_through = factory.LazyFunction(lambda: timezone.now() - datetime.timedelta(days=1))
+
+    @factory.post_generation
+    def titles(self, create, extracted, **kwargs):
+        if create and extracted:
+            self.all_changes = False
+            self.save(update_fields=["all_changes"])
+            self.titles.set(extracted)

@@ -250,12 +250,26 @@ def entity_expansion_xlsx():
 
 class ReceivedMail:
     """What a real SMTP server (aiosmtpd, on loopback) was handed: each message parsed, with
-    the envelope's recipients, in the order they arrived."""
+    the envelope's recipients, in the order they arrived.
+
+    A test can make it fail as real servers do: `fail_after = n` answers every message
+    after the n-th with a temporary error (451), and the addresses in `refuse` are refused
+    at RCPT (550)."""
 
     def __init__(self):
         self.messages = []
+        self.fail_after = None
+        self.refuse = set()
+
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
+        if address in self.refuse:
+            return "550 5.1.1 No such mailbox"
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
 
     async def handle_DATA(self, server, session, envelope):
+        if self.fail_after is not None and len(self.messages) >= self.fail_after:
+            return "451 4.3.0 Try again later"
         message = email.message_from_bytes(envelope.original_content, policy=email.policy.default)
         message["X-Envelope-To"] = ", ".join(envelope.rcpt_tos)
         self.messages.append(message)

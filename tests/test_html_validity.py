@@ -36,6 +36,9 @@ def test_every_public_page_is_valid_html(client, demo_content, java, tmp_path):
         reverse("vendors:request_sent"),
         reverse("vendors:request_thanks"),
         "/request/confirm/not-a-token/",
+        reverse("vendors:subscribe"),
+        reverse("vendors:annual_notice"),
+        "/ht/annual-notice/",
     ]
     # The demo content is loaded without history: a new title gives the change log an entry.
     VendorFactory(name="A new title")

@@ -49,6 +49,9 @@ PAGES = [
     "/request/sent/",
     "/request/thanks/",
     "/es/request/",
+    "/subscribe/",
+    "/annual-notice/",
+    "/es/annual-notice/",
 ]
 
 

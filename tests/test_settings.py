@@ -103,3 +103,9 @@ def test_a_misspelt_password_sign_in_stops_the_start_with_its_name():
     result = run_check(DEBUG="true", PASSWORD_SIGN_IN="superuser")
     assert result.returncode != 0
     assert "PASSWORD_SIGN_IN must be all or superusers" in result.stderr
+
+
+def test_a_digest_frequency_that_is_neither_daily_nor_weekly_stops_the_start():
+    result = run_check(DEBUG="true", DIGEST_FREQUENCY="hourly")
+    assert result.returncode != 0
+    assert "DIGEST_FREQUENCY must be daily or weekly, not 'hourly'." in result.stderr

@@ -25,6 +25,8 @@ PUBLIC_PAGES = [
     "/no-such-page/",
     "/es/parent-data/",
     "/ht/vendors/clever/",
+    "/subscribe/",
+    "/annual-notice/",
 ]
 DESCRIPTION = re.compile(r'<meta name="description" content="([^"]+)">')
 

@@ -13,5 +13,15 @@ class VendorsConfig(AppConfig):
         # Connects the receivers that decide and notify review requests.
         from . import requests  # noqa: F401
 
-        # A review request is written by a public form and shown on no public page.
-        track_writes(self.label, untracked={"vendors.ReviewRequest"})
+        # Written by public forms, vendors' drafts and cron, and shown on no public page: each
+        # write would otherwise retire every cached page.
+        track_writes(
+            self.label,
+            untracked={
+                "vendors.ReviewRequest",
+                "vendors.Subscription",
+                "vendors.VendorInvitation",
+                "vendors.ReminderRun",
+                "vendors.ReminderDelivery",
+            },
+        )

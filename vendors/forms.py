@@ -5,8 +5,16 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from .models import REQUEST_GRADE_BANDS, DataElement, ReviewRequest, SharingRecord
+from .models import (
+    REQUEST_GRADE_BANDS,
+    DataElement,
+    ReviewRequest,
+    SharingRecord,
+    Vendor,
+    normalise_email,
+)
 from .requests import is_district_address
+from .subscriptions import Choices
 
 # What staff write of a record, in the order the form shows it, before its legal basis.
 RECORD_FIELDS = [
@@ -188,3 +196,50 @@ class ReviewRequestForm(forms.ModelForm):
             review_request.save()
             self.save_m2m()
         return review_request
+
+
+class SubscribeForm(forms.Form):
+    """/subscribe/: an address, a language, and every change or some titles."""
+
+    ALL, CHOSEN = "all", "titles"
+
+    email = forms.EmailField(label=_("Your email address"), max_length=254)
+    language = forms.ChoiceField(
+        label=_("Language of the emails"),
+        choices=settings.LANGUAGES,
+        widget=forms.RadioSelect,
+    )
+    scope = forms.ChoiceField(
+        label=_("What to send"),
+        choices=[
+            (ALL, _("Every change to the clearinghouse")),
+            (CHOSEN, _("Only changes to the titles I choose")),
+        ],
+        initial=ALL,
+        widget=forms.RadioSelect,
+    )
+    titles = forms.ModelMultipleChoiceField(
+        label=_("Titles"),
+        queryset=Vendor.objects.listed().order_by("name").only("pk", "name", "slug"),
+        to_field_name="slug",
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    def clean(self):
+        data = super().clean()
+        if data.get("scope") == self.CHOSEN and not data.get("titles"):
+            self.add_error(
+                "titles", _("Choose at least one title, or choose every change instead.")
+            )
+        return data
+
+    def choices(self):
+        data = self.cleaned_data
+        every = data["scope"] == self.ALL
+        return Choices(
+            email=normalise_email(data["email"]),
+            language=data["language"],
+            all_changes=every,
+            title_ids=() if every else tuple(sorted(vendor.pk for vendor in data["titles"])),
+        )

@@ -27,12 +27,14 @@ def compose(to, template, context=None, *, language=None, headers=None, reply_to
     from .models import DistrictProfile
 
     language = language or settings.LANGUAGE_CODE
+    context = context or {}
     with translation.override(language):
         context = {
-            "district": DistrictProfile.load(),
+            # A caller sending many messages passes the district, read once for them all.
+            "district": context["district"] if "district" in context else DistrictProfile.load(),
             "site_url": settings.SITE_URL,
             "language": language,
-            **(context or {}),
+            **context,
         }
         subject = " ".join(render_text(f"emails/{template}_subject.txt", context).split())
         body = render_text(f"emails/{template}.txt", context)

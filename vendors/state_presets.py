@@ -276,3 +276,17 @@ def entries_missing_required_fields(vendors=None):
     vendors = with_requirement_details(vendors.listed().order_by("name"))
     missing = ((vendor, missing_requirements(vendor, district)) for vendor in vendors)
     return [(vendor, items) for vendor, items in missing if items]
+
+
+# States whose law dates the annual direct notice to families: (month, day, citation).
+ANNUAL_NOTICE_DATES = {
+    StatePreset.OHIO: (8, 1, "R.C. 3319.326"),
+}
+
+
+def suggested_annual_notice(district):
+    """(month, day, citation) the district's state sets for the annual notice when the
+    district has no date yet, else None."""
+    if district is None or district.annual_notice_month is not None:
+        return None
+    return ANNUAL_NOTICE_DATES.get(district.state)

@@ -1,7 +1,7 @@
 from django.urls import path
 
 from . import feeds
-from .views import changes, open_data, pages, search, vendor_list, vendor_response
+from .views import changes, open_data, pages, search, subscriptions, vendor_list, vendor_response
 from .views import requests as review_requests
 
 app_name = "vendors"
@@ -58,6 +58,15 @@ urlpatterns = [
         pages.ConsentFormView.as_view(),
         name="consent_form",
     ),
+    # Email subscriptions and the annual notice.
+    path("subscribe/", subscriptions.SubscribeView.as_view(), name="subscribe"),
+    path(
+        "subscribe/confirm/<str:signed>/",
+        subscriptions.ConfirmView.as_view(),
+        name="subscribe_confirm",
+    ),
+    path("unsubscribe/<str:token>/", subscriptions.UnsubscribeView.as_view(), name="unsubscribe"),
+    path("annual-notice/", subscriptions.AnnualNoticeView.as_view(), name="annual_notice"),
     # Last, so that it never shadows a fixed address: /parent-data/, /student-data/.
     path("<slug:slug>/", pages.AudienceView.as_view(), name="audience"),
     # A vendor's form from its invitation: two segments, so the audience path above never

@@ -29,6 +29,8 @@ PAGES = {
     "/no-such-page/": HTTPStatus.NOT_FOUND,
     "/request/": HTTPStatus.OK,
     "/request/confirm/not-a-token/": HTTPStatus.BAD_REQUEST,
+    "/subscribe/": HTTPStatus.OK,
+    "/annual-notice/": HTTPStatus.OK,
 }
 # The same pages in Spanish: the language switcher, translated text and English passages
 # marked lang="en" must be just as accessible.

@@ -1,7 +1,7 @@
 """The district and the catalog the titles are described with: audiences, data elements
 and their categories, and the texts many titles share."""
 
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.db.models import Count
 from django.urls import reverse
 from django.utils.html import format_html
@@ -20,6 +20,7 @@ from ..models import (
     UsageStatement,
     Vendor,
 )
+from ..state_presets import suggested_annual_notice
 from ..translation import MissingTranslationFilter
 
 
@@ -32,6 +33,21 @@ class DistrictProfileAdmin(TranslationAdmin):
     def has_add_permission(self, request):
         # There is exactly one district; once it exists, staff edit it rather than add another.
         return not DistrictProfile.objects.exists() and super().has_add_permission(request)
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        suggestion = suggested_annual_notice(self.get_object(request, object_id))
+        if request.method == "GET" and suggestion:
+            month, day, citation = suggestion
+            messages.info(
+                request,
+                _(
+                    "Your state's law (%(citation)s) dates the annual notice to families: "
+                    "set the annual notice month to %(month)d and the day to %(day)d, and "
+                    "send_digests will email it to every subscriber on that date."
+                )
+                % {"citation": citation, "month": month, "day": day},
+            )
+        return super().change_view(request, object_id, form_url, extra_context)
 
 
 @admin.register(Audience)

@@ -38,6 +38,9 @@ class ChangeEntry:
     # makes the page's anchor, which `all_changes()` sets.
     name: str = ""
     anchor: str = ""
+    # The titles it is about (a reworded shared text is about every title showing it), for
+    # the email digests of subscribers who chose some titles.
+    vendor_ids: frozenset = frozenset()
 
     @property
     def kind_label(self):
@@ -91,6 +94,7 @@ def vendor_changes(history):
                 "date": after["history_date"],
                 "url": _vendor_url(history, after["id"]),
                 "key": f"vendor-{after['history_id']}",
+                "vendor_ids": frozenset([after["id"]]),
                 # A removed title is named as it was while public.
                 "name": (before if was_public and not now_public else after)["slug"],
             }
@@ -210,6 +214,7 @@ def sharing_record_changes(history):
                 "url": _record_url(history, after),
                 "key": f"record-{after['history_id']}",
                 "name": _record_name(history, after, moment),
+                "vendor_ids": frozenset([after["vendor_id"]]),
             }
             audience = history.audiences[after["audience_id"]].name.lower()
             if now_listed and not was_listed:
@@ -259,6 +264,7 @@ def _shared_text_changes(history, model, attname, summary, name):
                 url=_record_url(history, users[0]),
                 key=f"{model._meta.model_name}-{after['history_id']}",
                 name=name,
+                vendor_ids=frozenset(record["vendor_id"] for record in users),
             )
 
 
@@ -308,6 +314,7 @@ def security_incident_changes(history):
                 "subject": gettext("Security incident at %(vendor)s") % {"vendor": vendor_name},
                 "url": url,
                 "key": f"incident-{after['history_id']}",
+                "vendor_ids": frozenset([shown["vendor_id"]]),
                 "name": f"{_vendor_slug(history, shown['vendor_id'], moment)}-security-incident",
             }
             if now_public and not was_public:

@@ -12,6 +12,7 @@ publication.py. The `School`s a decision may be limited to are in decisions.py, 
 district employee's `ReviewRequest` of a tool is in requests.py. What a vendor states about
 AI is in disclosures.py; the invitations vendors answer and the proposals staff review
 before anything is written are in responses.py.
+publication.py. Families' email subscriptions are in subscriptions.py.
 """
 
 from .agreements import (
@@ -55,4 +56,5 @@ from .responses import (
     ProposalStatus,
     VendorInvitation,
 )
+from .subscriptions import Subscription, normalise_email
 from .titles import Vendor, VendorSlugRedirect, fold_for_search

@@ -1,5 +1,8 @@
 """The district that publishes the clearinghouse, and the state law it answers to."""
 
+import datetime
+
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -72,6 +75,23 @@ class DistrictProfile(models.Model):
             "record. Otherwise it stays off them until one is published."
         ),
     )
+    annual_notice_month = models.PositiveSmallIntegerField(
+        _("annual notice month"),
+        null=True,
+        blank=True,
+        choices=[(month, month) for month in range(1, 13)],
+        help_text=_(
+            "With the day: the date each year on which `manage.py send_digests` emails the "
+            "annual notice to every subscriber (Ohio: 1 August, month 8 and day 1). Leave "
+            "both blank to send none."
+        ),
+    )
+    annual_notice_day = models.PositiveSmallIntegerField(
+        _("annual notice day"),
+        null=True,
+        blank=True,
+        choices=[(day, day) for day in range(1, 32)],
+    )
     updated_at = models.DateTimeField(_("last updated"), auto_now=True)
 
     SINGLETON_ID = 1
@@ -85,6 +105,14 @@ class DistrictProfile(models.Model):
             models.CheckConstraint(
                 condition=Q(state__in=StatePreset.values), name="district_profile_state_valid"
             ),
+            models.CheckConstraint(
+                condition=Q(annual_notice_month__isnull=True, annual_notice_day__isnull=True)
+                | Q(
+                    annual_notice_month__range=(1, 12),
+                    annual_notice_day__range=(1, 31),
+                ),
+                name="district_profile_annual_notice_date_valid",
+            ),
         ]
 
     def __str__(self):
@@ -96,6 +124,36 @@ class DistrictProfile(models.Model):
 
     def get_absolute_url(self):
         return reverse("vendors:home")
+
+    def clean(self):
+        super().clean()
+        month, day = self.annual_notice_month, self.annual_notice_day
+        if (month is None) != (day is None):
+            raise ValidationError(
+                _("Give both the month and the day of the annual notice, or neither."),
+                code="annual_notice_half_a_date",
+            )
+        if month is not None:
+            try:
+                # A leap year, so that 29 February is a date (sent on the 28th otherwise).
+                datetime.date(2024, month, day)
+            except ValueError as error:
+                raise ValidationError(
+                    {"annual_notice_day": _("That month has no such day.")},
+                    code="annual_notice_no_such_day",
+                ) from error
+
+    def annual_notice_date(self, year):
+        """This year's date of the annual notice, or None when the district sends none."""
+        if self.annual_notice_month is None or self.annual_notice_day is None:
+            return None
+        day = self.annual_notice_day
+        while day > 28:
+            try:
+                return datetime.date(year, self.annual_notice_month, day)
+            except ValueError:
+                day -= 1
+        return datetime.date(year, self.annual_notice_month, day)
 
     @property
     def summary(self):
