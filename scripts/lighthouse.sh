@@ -12,7 +12,7 @@ CHROMIUM="${CHROMIUM_PATH:-$(command -v chromium || true)}"
 [ -n "$CHROMIUM" ] || { echo "make lighthouse needs Chromium: apt-get install -y chromium"; exit 2; }
 source "$HERE/serve_for_test.sh"
 OUT="${OUT:-$(mktemp -d)}"; mkdir -p "$OUT"
-PAGES=("${@:-/ /parent-data/ /vendors/ /vendors/clever/ /data-elements/ /data-elements/parent-mobile-phone-number/ /search/?q=phone /changes/ /es/parent-data/}")
+PAGES=("${@:-/ /parent-data/ /vendors/ /vendors/clever/ /data-elements/ /data-elements/parent-mobile-phone-number/ /search/?q=phone /changes/ /es/parent-data/ /subscribe/ /annual-notice/ /request/}")
 for path in ${PAGES[@]}; do
   name="$(echo "$path" | tr -c 'a-zA-Z0-9\n' '_')"
   # Lighthouse now and then fails to record a trace (NO_NAVSTART): try a page three times.

@@ -83,6 +83,12 @@ def role_group(group_name, role_permissions):
     return group
 
 
+@pytest.fixture
+def role_groups(db, role_permissions):
+    """Every role group, remade as the migrations made it if a browser test flushed it."""
+    return {name: role_group(name, role_permissions) for name in role_permissions}
+
+
 def staff_in_group(django_user_model, group, username):
     user = django_user_model.objects.create_user(username=username, is_staff=True)
     user.groups.add(group)

@@ -20,6 +20,9 @@ from vendors.keeping_current import Check
 from vendors.models import AgreementStatus, ReminderDelivery, ReminderRun, StatePreset
 from vendors.reminders import send_reminders
 
+# StaffFactory(role=…) joins a role group, which a browser test's flush may have taken.
+pytestmark = pytest.mark.usefixtures("role_groups")
+
 pytestmark = pytest.mark.django_db
 
 EDITOR = "Clearinghouse editor"

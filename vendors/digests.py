@@ -172,24 +172,17 @@ def send_digests(now=None, frequency=None, outcome=None):
 
     def messages():
         for subscription, count, text in to_send:
-            headers, unsubscribe_url = unsubscribe_headers(subscription)
-            changes_url = changes_urls[subscription.language]
-            message = mail.compose(
-                subscription.email,
+            yield message_to(
+                subscription,
                 "digest",
                 {
                     "district": district,
                     "count": count,
                     "changes_text": text,
-                    "changes_url": changes_url,
-                    "unsubscribe_url": unsubscribe_url,
+                    "changes_url": changes_urls[subscription.language],
                     "all_changes": subscription.all_changes,
                 },
-                language=subscription.language,
-                headers=headers,
             )
-            message.subscription_pk = subscription.pk
-            yield message
 
     def sent(message):
         Subscription.objects.filter(pk=message.subscription_pk).update(
@@ -199,6 +192,21 @@ def send_digests(now=None, frequency=None, outcome=None):
 
     Delivery(outcome).run(messages(), sent)
     return outcome
+
+
+def message_to(subscription, template, context):
+    """One message to a subscriber in their language, with the one-click unsubscribe, marked
+    with whom it is for so that the sender can record it once it has gone."""
+    headers, unsubscribe_url = unsubscribe_headers(subscription)
+    message = mail.compose(
+        subscription.email,
+        template,
+        {**context, "unsubscribe_url": unsubscribe_url},
+        language=subscription.language,
+        headers=headers,
+    )
+    message.subscription_pk = subscription.pk
+    return message
 
 
 def annual_notice_due(district, today):
@@ -239,24 +247,18 @@ def send_annual_notices(today=None, outcome=None):
 
     def messages():
         for subscription in due:
-            headers, unsubscribe_url = unsubscribe_headers(subscription)
             with translation.override(subscription.language):
                 notice_url = mail.absolute_url(reverse("vendors:annual_notice"))
-            message = mail.compose(
-                subscription.email,
+            yield message_to(
+                subscription,
                 "annual_notice",
                 {
                     "district": district,
                     "notice_text": notice_text(subscription.language),
                     "notice_url": notice_url,
-                    "unsubscribe_url": unsubscribe_url,
                     "year": today.year,
                 },
-                language=subscription.language,
-                headers=headers,
             )
-            message.subscription_pk = subscription.pk
-            yield message
 
     def sent(message):
         Subscription.objects.filter(pk=message.subscription_pk).update(
