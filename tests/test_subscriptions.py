@@ -13,6 +13,7 @@ from django.test import Client
 from pagecache import version
 from tests.factories import SubscriptionFactory, VendorFactory
 from tests.helpers import validation_messages
+from vendors.forms import SubscribeForm
 from vendors.models import Subscription
 from vendors.subscriptions import CONFIRM_MAX_AGE, CONFIRM_SALT
 
@@ -367,3 +368,26 @@ def test_subscribing_and_unsubscribing_leave_the_cached_pages_be(client, clever,
     client.post(confirm_path(mail_server))
     client.post(Subscription.objects.get().get_absolute_url())
     assert version.current() == before
+
+
+def test_a_titles_page_links_to_following_it_with_the_title_chosen(client, clever):
+    page = client.get(clever.get_absolute_url()).content.decode()
+    assert 'href="/subscribe/?title=clever">Get an email when Clever changes</a>' in page
+    form = client.get("/subscribe/?title=clever").content.decode()
+    assert re.search(r'value="titles" id="[^"]+" checked', form)
+    assert re.search(r'value="clever" id="[^"]+" checked', form)
+
+
+def test_a_long_inventory_offers_only_the_titles_a_page_sent(client, clever, mail_server):
+    VendorFactory.create_batch(SubscribeForm.LISTS_TITLES_UP_TO)
+    whole = client.get("/subscribe/").content.decode()
+    assert whole.count('name="titles"') == 0
+    assert "To follow a title, open its page" in whole
+    from_clever = client.get("/subscribe/?title=clever").content.decode()
+    assert from_clever.count('name="titles"') == 1
+    # The title the page offered is the one subscribed to; a title it did not offer is not.
+    subscribe(client, scope="titles", titles=["clever"])
+    client.post(confirm_path(mail_server))
+    assert list(Subscription.objects.get().titles.all()) == [clever]
+    refused = subscribe(client, email="other@example.org", scope="titles", titles=["nope"])
+    assert refused.status_code == HTTPStatus.BAD_REQUEST

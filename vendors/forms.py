@@ -226,6 +226,17 @@ class SubscribeForm(forms.Form):
         widget=forms.CheckboxSelectMultiple,
     )
 
+    # Past this many titles the form offers only those a title's page sent the visitor with
+    # (?title=<slug>): a district's whole inventory is too long a list for a phone.
+    LISTS_TITLES_UP_TO = 60
+
+    def __init__(self, *args, offered=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        listed = self.fields["titles"].queryset
+        self.titles_shortened = listed.count() > self.LISTS_TITLES_UP_TO
+        if self.titles_shortened:
+            self.fields["titles"].queryset = listed.filter(slug__in=offered)
+
     def clean(self):
         data = super().clean()
         if data.get("scope") == self.CHOSEN and not data.get("titles"):

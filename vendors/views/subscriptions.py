@@ -17,6 +17,8 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.generic import TemplateView
 
+from pagecache.middleware import reads_query_parameters
+
 from ..annual_notice import notice_context
 from ..forms import SubscribeForm
 from ..models import Subscription
@@ -41,6 +43,7 @@ def link_problem(request, reason):
     )
 
 
+@reads_query_parameters("title")
 @method_decorator(never_cache, name="dispatch")
 class SubscribeView(View):
     """/subscribe/: the same answer for every well-formed address, subscribed or not."""
@@ -48,11 +51,15 @@ class SubscribeView(View):
     template_name = "vendors/subscribe.html"
 
     def get(self, request):
+        offered = request.GET.getlist("title")
         initial = {"language": request.LANGUAGE_CODE}
-        return self.form_page(SubscribeForm(initial=initial))
+        if offered:
+            # From a title's page: that title, chosen.
+            initial.update(scope=SubscribeForm.CHOSEN, titles=offered)
+        return self.form_page(SubscribeForm(initial=initial, offered=offered))
 
     def post(self, request):
-        form = SubscribeForm(request.POST)
+        form = SubscribeForm(request.POST, offered=request.POST.getlist("titles"))
         if not form.is_valid():
             return self.form_page(form, status=HTTPStatus.BAD_REQUEST)
         choices = form.choices()
