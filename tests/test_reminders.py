@@ -20,9 +20,6 @@ from vendors.keeping_current import Check
 from vendors.models import AgreementStatus, ReminderDelivery, ReminderRun, StatePreset
 from vendors.reminders import send_reminders
 
-# StaffFactory(role=…) joins a role group, which a browser test's flush may have taken.
-pytestmark = pytest.mark.usefixtures("role_groups")
-
 pytestmark = pytest.mark.django_db
 
 EDITOR = "Clearinghouse editor"
@@ -39,7 +36,9 @@ def days(n):
 
 
 @pytest.fixture(autouse=True)
-def site(settings, district):
+def site(settings, district, role_groups):
+    """StaffFactory(role=…) joins a role group, which a browser test's flush may have taken:
+    `role_groups` remakes them first."""
     settings.SITE_URL = SITE
     settings.REMINDER_PERIOD = "weekly"
 
