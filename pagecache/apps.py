@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
 
 
 class PageCacheConfig(AppConfig):
@@ -6,3 +7,14 @@ class PageCacheConfig(AppConfig):
 
     name = "pagecache"
     verbose_name = "Page cache"
+
+    def ready(self):
+        # Every deploy runs `migrate`: a new release's templates and static files must not
+        # wait behind pages the old one rendered under the same content.
+        post_migrate.connect(retire_every_page, dispatch_uid="pagecache:deploy")
+
+
+def retire_every_page(**kwargs):
+    from .version import bump
+
+    bump()

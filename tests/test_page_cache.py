@@ -389,3 +389,14 @@ def test_a_damaged_cache_file_is_rendered_again_not_an_error(visitor, clever, se
     again = visitor.get("/parent-data/")
     assert again.status_code == HTTPStatus.OK
     assert again.content == first.content
+
+
+def test_a_deploy_retires_every_cached_page(visitor, clever):
+    """`migrate`, which every deploy runs, retires the pages the old release rendered: a new
+    release's templates are served at once, not after the next edit."""
+    from django.core.management import call_command
+
+    first = visitor.get("/vendors/clever/")
+    assert visitor.get("/vendors/clever/")["ETag"] == first["ETag"]
+    call_command("migrate", verbosity=0)
+    assert visitor.get("/vendors/clever/")["ETag"] != first["ETag"]
