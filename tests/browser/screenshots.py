@@ -24,6 +24,7 @@ PAGES = {
     "vendor": "/vendors/clever/",
     "data-element": "/data-elements/parent-email/",
     "former-vendor": "/vendors/allhere/",
+    "vendor-list": "/vendors/",
 }
 
 WIDTHS = {
