@@ -4,7 +4,6 @@ Every variable is listed, with its default, in the README's "Configuration" tabl
 """
 
 import hashlib
-import ipaddress
 import os
 import tempfile
 from datetime import timedelta
@@ -15,6 +14,7 @@ import environ
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
 
+from clearinghouse.environment import UNUSED_BROWSER_FEATURES, choice, proxy_addresses
 from clearinghouse.log_filters import logging_config
 from clearinghouse.mailers import mailer_from_url
 
@@ -66,6 +66,11 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_static",
     "axes",
     "django_ratelimit",
+    # Staff sign-in with the district's identity provider (clearinghouse/oidc/).
+    "allauth",
+    "allauth.account",
+    "allauth.socialaccount",
+    "allauth.socialaccount.providers.openid_connect",
     "clearinghouse",
     "pagecache",
     "vendors",
@@ -94,6 +99,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Records who made each change in the history tables.
     "simple_history.middleware.HistoryRequestMiddleware",
+    "allauth.account.middleware.AccountMiddleware",
     # Last, as django-axes asks: it turns a lockout raised by the login view into its page.
     "axes.middleware.AxesMiddleware",
 ]
@@ -268,47 +274,9 @@ SECURE_CSP = {
     "base-uri": [CSP.NONE],
 }
 
-# Cross-Origin-Resource-Policy, set by clearinghouse.middleware.
-CROSS_ORIGIN_RESOURCE_POLICY = "same-origin"
+CROSS_ORIGIN_RESOURCE_POLICY = "same-origin"  # set by clearinghouse.middleware
 
-# The site uses none of these browser features, so no page (or injected frame) may.
-PERMISSIONS_POLICY = {
-    feature: []
-    for feature in (
-        "accelerometer",
-        "ambient-light-sensor",
-        "autoplay",
-        "bluetooth",
-        "browsing-topics",
-        "camera",
-        "display-capture",
-        "encrypted-media",
-        "fullscreen",
-        "gamepad",
-        "geolocation",
-        "gyroscope",
-        "hid",
-        "identity-credentials-get",
-        "idle-detection",
-        "interest-cohort",
-        "local-fonts",
-        "magnetometer",
-        "microphone",
-        "midi",
-        "otp-credentials",
-        "payment",
-        "picture-in-picture",
-        "publickey-credentials-create",
-        "publickey-credentials-get",
-        "screen-wake-lock",
-        "serial",
-        "storage-access",
-        "usb",
-        "web-share",
-        "window-management",
-        "xr-spatial-tracking",
-    )
-}
+PERMISSIONS_POLICY = {feature: [] for feature in UNUSED_BROWSER_FEATURES}
 
 # Staff sessions end after this long without a request; each request extends them.
 SESSION_COOKIE_AGE = env.int("SESSION_IDLE_TIMEOUT", default=30 * 60)
@@ -320,17 +288,7 @@ SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
 # ...and the header is believed only from a peer in this list: the variable gunicorn reads
 # for X-Forwarded-Proto, in its syntax (addresses, CIDR networks, or * for any peer).
-FORWARDED_ALLOW_IPS = [
-    entry.strip()
-    for entry in env.list("FORWARDED_ALLOW_IPS", default=["127.0.0.1", "::1"])
-    if entry.strip()
-]
-for _proxy in FORWARDED_ALLOW_IPS:
-    if _proxy != "*":
-        try:
-            ipaddress.ip_network(_proxy)
-        except ValueError as error:
-            raise ImproperlyConfigured(f"FORWARDED_ALLOW_IPS: {error}.") from error
+FORWARDED_ALLOW_IPS = proxy_addresses(env.list("FORWARDED_ALLOW_IPS", default=["127.0.0.1", "::1"]))
 
 # Failed admin sign-ins lock one username at one address, never a username everywhere
 # or an address for everyone: a guesser can then lock out only themselves, or the one
@@ -388,9 +346,7 @@ FIXTURE_DIRS = [BASE_DIR / "fixtures"]
 
 # How often `manage.py send_reminders` mails staff their digest of what needs action: at
 # most once per day or per ISO week (Monday to Sunday), however often cron runs it.
-REMINDER_PERIOD = env.str("REMINDER_PERIOD", default="weekly")
-if REMINDER_PERIOD not in ("daily", "weekly"):
-    raise ImproperlyConfigured(f"REMINDER_PERIOD must be daily or weekly, not {REMINDER_PERIOD!r}.")
+REMINDER_PERIOD = choice(env, "REMINDER_PERIOD", "weekly", ["daily", "weekly"])
 
 # Staff sign-in with the district's OpenID Connect provider (Entra ID, Google Workspace),
 # through django-allauth (clearinghouse/oidc/). Off until OIDC_ISSUER is set; the provider is
@@ -408,20 +364,7 @@ OIDC_EDITOR_VALUES = env.list("OIDC_EDITOR_VALUES", default=[])
 OIDC_PUBLISHER_VALUES = env.list("OIDC_PUBLISHER_VALUES", default=[])
 # "superusers": staff sign in only through the identity provider; the password form is left
 # to a break-glass superuser made with createsuperuser.
-PASSWORD_SIGN_IN = env.str("PASSWORD_SIGN_IN", default="all")
-if PASSWORD_SIGN_IN not in {"all", "superusers"}:
-    raise ImproperlyConfigured("PASSWORD_SIGN_IN must be all or superusers.")
-INSTALLED_APPS += [
-    "allauth",
-    "allauth.account",
-    "allauth.socialaccount",
-    "allauth.socialaccount.providers.openid_connect",
-]
-# allauth's request context; before axes, which must stay last.
-MIDDLEWARE.insert(
-    MIDDLEWARE.index("axes.middleware.AxesMiddleware"),
-    "allauth.account.middleware.AccountMiddleware",
-)
+PASSWORD_SIGN_IN = choice(env, "PASSWORD_SIGN_IN", "all", ["all", "superusers"])
 ACCOUNT_ADAPTER = "clearinghouse.oidc.adapters.AccountAdapter"
 SOCIALACCOUNT_ADAPTER = "clearinghouse.oidc.adapters.SocialAccountAdapter"
 # The provider has vouched for the address (email_verified is checked): allauth sends no mail.
@@ -452,8 +395,4 @@ HOLD_EDITOR_CHANGES = env.bool("HOLD_EDITOR_CHANGES", default=False)
 
 # Email digests to subscribed families (`manage.py send_digests`, run daily by cron): daily
 # sends each subscriber what changed since their last message; weekly, at most once a week.
-DIGEST_FREQUENCY = env.str("DIGEST_FREQUENCY", default="daily")
-if DIGEST_FREQUENCY not in ("daily", "weekly"):
-    raise ImproperlyConfigured(
-        f"DIGEST_FREQUENCY must be daily or weekly, not {DIGEST_FREQUENCY!r}."
-    )
+DIGEST_FREQUENCY = choice(env, "DIGEST_FREQUENCY", "daily", ["daily", "weekly"])

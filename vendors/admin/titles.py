@@ -1,18 +1,10 @@
 """The title admin, where staff edit a title with its sharing records, agreements and
 subprocessors inline, and the admins of the rows that belong to a title."""
 
-from django.conf import settings
 from django.contrib import admin, messages
-from django.core.exceptions import PermissionDenied
-from django.db import models, transaction
 from django.db.models import prefetch_related_objects
-from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect
-from django.template.response import TemplateResponse
-from django.urls import path
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
 from import_export.admin import ImportExportModelAdmin
 from modeltranslation.admin import (
     TranslationAdmin,
@@ -21,21 +13,16 @@ from modeltranslation.admin import (
 )
 from simple_history.admin import SimpleHistoryAdmin
 
-from ..documents import pdf_response, sandboxed_document
-from ..forms import RECORD_FIELDS, AdminDocumentWidget, SharingRecordForm
-from ..history import deleted_vendors, restore_vendor
+from ..forms import RECORD_FIELDS, SharingRecordForm
 from ..models import (
-    GRADE_BANDS,
     Audience,
     PublicationStatus,
-    School,
     SharingRecord,
     StatePreset,
     Subprocessor,
     Vendor,
     VendorSlugRedirect,
 )
-from ..models.titles import CONSENT_FORM_FIELDS
 from ..resources import VendorResource
 from ..state_presets import (
     active_state,
@@ -43,11 +30,13 @@ from ..state_presets import (
     missing_requirements,
     requirements_for,
 )
-from ..translation import MissingTranslationFilter, translation_field_names
+from ..translation import MissingTranslationFilter
 from .agreements import AgreementInline
 from .catalog import DestructionTermAdmin, UsageStatementAdmin
 from .choices import OncePerRequestChoicesMixin
 from .column_mapping import ColumnMappingImportMixin
+from .decisions import DECISION_FIELDSET, DecisionAdminMixin
+from .deleted_titles import DeletedTitlesAdminMixin
 from .element_filter import DataElementSearchFilter
 from .publishing import (
     PublishedTitlePartMixin,
@@ -55,38 +44,10 @@ from .publishing import (
     PublisherOnlyFieldsMixin,
     PublisherStatusMixin,
     PublishingAdminMixin,
-    can_publish,
 )
 
-# Importing it also registers the invitation and proposal admins.
+# Importing it also registers the invitations admin.
 from .responses import HeldPartChangesMixin, VendorResponseAdminMixin
-
-# The district's decision and its terms: a publisher's word, read-only for editors.
-DECISION_FIELDS = [
-    "decision",
-    "decided_on",
-    "decision_conditions",
-    "decision_reason",
-    *(band.field for band in GRADE_BANDS),
-    "schools",
-    "alternatives",
-    "consent_form",
-]
-
-
-def decision_form_fields():
-    """DECISION_FIELDS as the admin's form names them: one field per language where the
-    text is translated."""
-    translated = {name.rsplit("_", 1)[0] for name in translation_field_names(Vendor)}
-    return [
-        name
-        for field in DECISION_FIELDS
-        for name in (
-            [f"{field}_{code}" for code, _name in settings.LANGUAGES]
-            if field in translated
-            else [field]
-        )
-    ]
 
 
 class SharingRecordInline(
@@ -161,14 +122,10 @@ class MissingStateFieldsFilter(admin.SimpleListFilter):
         return queryset.listed().exclude(pk__in=missing)
 
 
-@admin.register(School)
-class SchoolAdmin(admin.ModelAdmin):
-    list_display = ["name"]
-    search_fields = ["name"]
-
-
 @admin.register(Vendor)
 class VendorAdmin(
+    DecisionAdminMixin,
+    DeletedTitlesAdminMixin,
     PublisherOnlyFieldsMixin,
     VendorResponseAdminMixin,
     PublishingAdminMixin,
@@ -198,13 +155,6 @@ class VendorAdmin(
     search_fields = ["name", "company", "description", "sharing_records__elements__name"]
     prepopulated_fields = {"slug": ["name"]}
     readonly_fields = ["created_at", "updated_at", "state_requirements"]
-    autocomplete_fields = ["schools", "alternatives"]
-    # Stored consent forms link to the staff download view: nothing serves MEDIA_URL.
-    formfield_overrides = {
-        models.FileField: {
-            "widget": AdminDocumentWidget(url_name="admin:vendors_vendor_consent_form")
-        }
-    }
     inlines = [
         AgreementInline,
         SharingRecordInline,
@@ -226,25 +176,7 @@ class VendorAdmin(
                 ]
             },
         ),
-        (
-            _("The district's decision"),
-            {
-                "fields": [
-                    ("decision", "decided_on"),
-                    "decision_conditions",
-                    "decision_reason",
-                    tuple(band.field for band in GRADE_BANDS),
-                    "schools",
-                    "alternatives",
-                    "consent_form",
-                ],
-                "description": _(
-                    "Only a publisher sets the decision. Tick no grade band for a decision that "
-                    "covers every grade. A not-approved title stays public, with its reason, "
-                    "but is never listed on an audience page as receiving data."
-                ),
-            },
-        ),
+        DECISION_FIELDSET,
         (_("Required by state law"), {"fields": ["state_requirements"]}),
         (
             _("Links"),
@@ -268,9 +200,6 @@ class VendorAdmin(
     ]
 
     resource_classes = [VendorResource]
-
-    def publisher_only_fields(self, vendor):
-        return decision_form_fields()
 
     # Adds the "Deleted titles" link; django-import-export builds its buttons on top of it.
     change_list_template = "admin/vendors/vendor/change_list.html"
@@ -361,72 +290,6 @@ class VendorAdmin(
     @admin.display(description=_("audiences"))
     def audience_list(self, vendor):
         return ", ".join(record.audience.name for record in vendor.sharing_records.all())
-
-    def get_urls(self):
-        return [
-            path(
-                "deleted/",
-                self.admin_site.admin_view(self.deleted_view),
-                name="vendors_vendor_deleted",
-            ),
-            path(
-                "deleted/<int:history_id>/restore/",
-                self.admin_site.admin_view(self.restore_view),
-                name="vendors_vendor_restore",
-            ),
-            path(
-                "<int:pk>/consent-form/<str:field>/",
-                self.admin_site.admin_view(sandboxed_document(self.consent_form_view)),
-                name="vendors_vendor_consent_form",
-            ),
-            *super().get_urls(),
-        ]
-
-    def consent_form_view(self, request, pk, field):
-        """Staff read a consent form in any language, whatever the decision, here."""
-        if field not in CONSENT_FORM_FIELDS:
-            raise Http404
-        vendor = get_object_or_404(Vendor, pk=pk)
-        if not self.has_view_permission(request, vendor) or not getattr(vendor, field):
-            raise Http404
-        return pdf_response(getattr(vendor, field), f"{vendor.slug}-consent-form.pdf")
-
-    def deleted_view(self, request):
-        if not self.has_view_permission(request):
-            raise PermissionDenied
-        context = {
-            **self.admin_site.each_context(request),
-            "opts": self.model._meta,
-            "title": _("Deleted titles"),
-            "deleted": deleted_vendors(),
-            "can_restore": can_publish(request) and self.has_add_permission(request),
-        }
-        return TemplateResponse(request, "admin/vendors/vendor/deleted.html", context)
-
-    def restore_view(self, request, history_id):
-        if request.method != "POST":
-            return redirect("admin:vendors_vendor_deleted")
-        if not (can_publish(request) and self.has_add_permission(request)):
-            raise PermissionDenied
-        historical = get_object_or_404(Vendor.history.filter(history_type="-"), pk=history_id)
-        with transaction.atomic():
-            vendor, record_count = restore_vendor(historical)
-        if vendor is None:
-            self.message_user(
-                request, _("That title already exists again; nothing to restore."), messages.ERROR
-            )
-            return redirect("admin:vendors_vendor_deleted")
-        self.message_user(
-            request,
-            ngettext(
-                "Restored “%(name)s” with %(count)d sharing record.",
-                "Restored “%(name)s” with %(count)d sharing records.",
-                record_count,
-            )
-            % {"name": vendor.name, "count": record_count},
-            messages.SUCCESS,
-        )
-        return redirect("admin:vendors_vendor_change", vendor.pk)
 
 
 @admin.register(SharingRecord)
